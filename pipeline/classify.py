@@ -1,0 +1,232 @@
+"""Classify: passages → theme labels (multi-label) with a score per theme.
+
+Two models, both trained by `python -m pipeline train` from corpora/labels/:
+- `sklearn`: character 1–3-gram TF-IDF and one logistic regression per theme; saved with
+  skops, loaded only with an allow-list of types (nothing unpickled from untrusted places).
+- `spacy`: `textcat_multilabel` on the jieba-tokenized blank Chinese pipeline, from
+  models/themes/config.cfg; saved and loaded with spaCy's own serialization.
+Per-theme thresholds are tuned on the development split and stored with the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+THEMES = (
+    "political_supervision",
+    "village_inspection",
+    "grassroots_livelihood",
+    "coordination",
+    "rectification",
+    "team_building",
+    "digitalization",
+    "coverage_planning",
+)
+# Passages the spec does not score and the model was not trained on.
+UNLABELED_KINDS = ("title", "subtitle", "byline", "heading", "question")
+SKOPS_TRUSTED = [
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "numpy.dtype",
+    "builtins.float",
+    "scipy.sparse._csr.csr_matrix",
+]
+
+
+class ThemeScorer(Protocol):
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass
+class SklearnThemeModel:
+    """TF-IDF over character n-grams + one-vs-rest logistic regression."""
+
+    ngram_max: int = 3
+    c: float = 8.0
+    seed: int = 13
+
+    def fit(self, texts: Sequence[str], y: np.ndarray) -> SklearnThemeModel:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.pipeline import Pipeline
+
+        self.pipeline_ = Pipeline(
+            [
+                (
+                    "tfidf",
+                    TfidfVectorizer(analyzer="char", ngram_range=(1, self.ngram_max), sublinear_tf=True, min_df=2),
+                ),
+                (
+                    "clf",
+                    OneVsRestClassifier(
+                        LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced", random_state=self.seed)
+                    ),
+                ),
+            ]
+        )
+        self.pipeline_.fit(list(texts), y)
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.pipeline_.predict_proba(list(texts)))
+
+    def save(self, folder: Path) -> None:
+        import skops.io as sio
+
+        folder.mkdir(parents=True, exist_ok=True)
+        sio.dump(self.pipeline_, folder / "model.skops")
+
+    @classmethod
+    def load(cls, folder: Path) -> SklearnThemeModel:
+        import skops.io as sio
+
+        path = folder / "model.skops"
+        untrusted = sio.get_untrusted_types(file=path)
+        unexpected = [t for t in untrusted if t not in SKOPS_TRUSTED]
+        if unexpected:
+            raise ValueError(f"{path} holds types outside the allow-list: {unexpected}")
+        model = cls()
+        model.pipeline_ = sio.load(path, trusted=untrusted)
+        return model
+
+
+@dataclass
+class SpacyThemeModel:
+    """textcat_multilabel over jieba tokens; trained with spaCy's own training loop."""
+
+    folder: Path
+
+    def __post_init__(self) -> None:
+        import spacy
+
+        import pipeline.nlp  # noqa: F401  (registers the tokenizer the saved config names)
+
+        self.nlp_ = spacy.load(self.folder)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        docs = self.nlp_.pipe(list(texts), batch_size=64)
+        return np.array([[doc.cats.get(t, 0.0) for t in THEMES] for doc in docs])
+
+
+def train_spacy(train: pd.DataFrame, dev: pd.DataFrame, config: Path, output: Path) -> Path:
+    """Run spaCy's training loop on DocBin files made from the labeled passages."""
+    import tempfile
+
+    from spacy.cli.train import train as spacy_train
+    from spacy.tokens import DocBin
+
+    import pipeline.nlp as nlp_module
+
+    nlp = nlp_module.blank_pipeline(with_pos=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for name, frame in (("train", train), ("dev", dev)):
+            db = DocBin()
+            for row in frame.itertuples(index=False):
+                doc = nlp.make_doc(str(row.text))
+                doc.cats = {t: float(t in row.labels) for t in THEMES}
+                db.add(doc)
+            paths[name] = Path(tmp) / f"{name}.spacy"
+            db.to_disk(paths[name])
+        spacy_train(
+            config, output, overrides={"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"])}, use_gpu=-1
+        )
+    return output / "model-best"
+
+
+def label_matrix(labels: Sequence[Sequence[str]]) -> np.ndarray:
+    return np.array([[int(t in row) for t in THEMES] for row in labels])
+
+
+def tune_thresholds(y_true: np.ndarray, proba: np.ndarray) -> list[float]:
+    """Per theme, the threshold with the best F1 on the development split (ties: closest to 0.5)."""
+    grid = np.round(np.arange(0.10, 0.91, 0.05), 2)
+    out = []
+    for j in range(y_true.shape[1]):
+        best, best_f1 = 0.5, -1.0
+        for th in sorted(grid, key=lambda t: abs(t - 0.5)):
+            pred = proba[:, j] >= th
+            tp = int((pred & (y_true[:, j] == 1)).sum())
+            f1 = 2 * tp / max(1, int(pred.sum()) + int(y_true[:, j].sum()))
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = float(th), f1
+        out.append(best)
+    return out
+
+
+def scores_table(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, object]:
+    """Per-theme precision/recall/F1 and micro/macro F1."""
+    per = {}
+    for j, theme in enumerate(THEMES):
+        tp = int(((y_pred[:, j] == 1) & (y_true[:, j] == 1)).sum())
+        fp = int(((y_pred[:, j] == 1) & (y_true[:, j] == 0)).sum())
+        fn = int(((y_pred[:, j] == 0) & (y_true[:, j] == 1)).sum())
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        per[theme] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "support": tp + fn,
+        }
+    tp = int(((y_pred == 1) & (y_true == 1)).sum())
+    micro = 2 * tp / max(1, int(y_pred.sum()) + int(y_true.sum()))
+    supported = [v["f1"] for v in per.values() if v["support"]]
+    macro = float(np.mean(supported)) if supported else 0.0
+    return {"per_theme": per, "micro_f1": round(micro, 3), "macro_f1": round(macro, 3)}
+
+
+class ThemeClassifier:
+    """The shipped model: the default kind named in meta.json (or the one asked for)."""
+
+    def __init__(self, folder: Path, kind: str | None = None) -> None:
+        meta_path = folder / "meta.json"
+        if not meta_path.exists():
+            raise FileNotFoundError(f"no trained theme model in {folder}: run `make train`")
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self.kind = kind or self.meta["default"]
+        self.thresholds = np.array(self.meta["thresholds"][self.kind])
+        self.scorer: ThemeScorer = (
+            SklearnThemeModel.load(folder / "sklearn") if self.kind == "sklearn" else SpacyThemeModel(folder / "spacy")
+        )
+
+    def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        if not texts:
+            return np.zeros((0, len(THEMES))), np.zeros((0, len(THEMES)), dtype=int)
+        proba = self.scorer.predict_proba(texts)
+        return proba, (proba >= self.thresholds).astype(int)
+
+
+def classify(passages: pd.DataFrame, classifier: ThemeClassifier) -> pd.DataFrame:
+    """Adds `themes` (labels over threshold) and `theme_scores` (every theme's score)."""
+    out = passages.copy()
+    body = ~out.kind.isin(UNLABELED_KINDS)
+    proba, pred = classifier.predict(out.loc[body, "text"].astype(str).tolist())
+    themes: list[list[str]] = [[] for _ in range(len(out))]
+    scores: list[dict[str, float] | None] = [None] * len(out)
+    for k, i in enumerate(np.flatnonzero(body.to_numpy())):
+        themes[i] = [t for t, on in zip(THEMES, pred[k], strict=True) if on]
+        scores[i] = {t: round(float(s), 4) for t, s in zip(THEMES, proba[k], strict=True)}
+    out["themes"] = themes
+    out["theme_scores"] = scores
+    return out
+
+
+def data_digest(paths: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]

@@ -1,0 +1,380 @@
+"""Scoring against gold annotations (the format of ../shared/eval, see its README).
+
+Runs the pipeline on each gold folder's documents, then reports:
+- indicators: precision/recall/F1 per type and overall, modality and qualifier accuracy
+  (matching rules of the indicator spec: same document and type, equal value to 0.01 or both
+  masked, one-to-one; `optional` gold records neither count as misses nor make a hit a false
+  positive);
+- themes: per-label precision/recall/F1, micro and macro F1 over gold body passages;
+- furniture: every listed furniture line dropped, every body line kept.
+Shared by `make evaluate` and the CI quality gate (floors in tests/eval_baseline.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipeline import store
+from pipeline.classify import THEMES, scores_table
+from pipeline.extract.indicators import INDICATOR_TYPES
+
+
+@dataclass
+class GoldSet:
+    name: str
+    docs_dir: Path
+    indicators: list[dict[str, Any]]
+    themes: list[dict[str, Any]]
+    furniture: list[dict[str, Any]]
+    digest: str = ""
+
+
+def load_gold(folder: Path) -> GoldSet:
+    docs_dir = folder / "docs" if (folder / "docs").is_dir() else folder / "raw"
+    gold_dir = folder / "gold" if (folder / "gold").is_dir() else folder
+
+    def jsonl(name: str) -> list[dict[str, Any]]:
+        path = gold_dir / name
+        return (
+            [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            if path.exists()
+            else []
+        )
+
+    h = hashlib.sha256()
+    for p in sorted(gold_dir.glob("*.jsonl")) + sorted(docs_dir.iterdir()):
+        h.update(p.read_bytes())
+    return GoldSet(
+        folder.name,
+        docs_dir,
+        jsonl("indicators.jsonl"),
+        jsonl("themes.jsonl"),
+        jsonl("furniture.jsonl"),
+        h.hexdigest()[:16],
+    )
+
+
+def _stem(source: str) -> str:
+    return Path(source).stem
+
+
+@dataclass
+class IndicatorScores:
+    per_type: dict[str, dict[str, float]] = field(default_factory=dict)
+    overall: dict[str, float] = field(default_factory=dict)
+    modality_accuracy: float = 0.0
+    qualifier_accuracy: float = 0.0
+    misses: list[str] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+
+
+def _quote_span(raw: str, quote: str) -> tuple[int, int] | None:
+    at = raw.find(quote)
+    return (at, at + len(quote)) if at >= 0 else None
+
+
+def score_indicators(gold: list[dict[str, Any]], predicted: pd.DataFrame, raw_texts: dict[str, str]) -> IndicatorScores:
+    preds = predicted.copy()
+    preds["stem"] = preds.source.map(_stem)
+    used: set[int] = set()
+    tp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    modality_ok = qualifier_ok = matched = 0
+    scores = IndicatorScores()
+
+    def candidates(g: dict[str, Any]) -> list[int]:
+        rows = preds[(preds.stem == g["doc"]) & (preds.indicator == g["indicator"])]
+        out = []
+        for idx, r in rows.iterrows():
+            if int(idx) in used:
+                continue
+            if g.get("masked"):
+                if r.masked:
+                    out.append(int(idx))
+            elif not r.masked and g.get("value") is not None and abs(float(r.value) - float(g["value"])) <= 0.01:
+                out.append(int(idx))
+        span = _quote_span(raw_texts.get(str(g["doc"]), ""), str(g.get("quote", "")))
+        if span:  # prefer the prediction that stands inside the gold quote
+            out.sort(key=lambda i: not (span[0] <= preds.at[i, "raw_start"] < span[1]))
+        return out
+
+    ordered = sorted(gold, key=lambda g: bool(g.get("optional")))
+    for g in ordered:
+        cands = candidates(g)
+        kind = str(g["indicator"])
+        if cands:
+            i = cands[0]
+            used.add(i)
+            if g.get("optional"):
+                continue
+            tp[kind] += 1
+            matched += 1
+            modality_ok += preds.at[i, "modality"] == g.get("modality", "achieved")
+            qualifier_ok += preds.at[i, "qualifier"] == g.get("qualifier", "exact")
+            if preds.at[i, "modality"] != g.get("modality", "achieved"):
+                scores.misses.append(
+                    f"modality {g['doc']} {kind} {g.get('value')} gold={g.get('modality')}: {g.get('quote')}"
+                )
+        elif not g.get("optional"):
+            fn[kind] += 1
+            scores.misses.append(f"missed {g['doc']} {kind} {g.get('value')}: {g.get('quote')}")
+    for i, r in preds.iterrows():
+        if int(i) not in used and r.indicator in INDICATOR_TYPES:
+            fp[str(r.indicator)] += 1
+            scores.false_positives.append(
+                f"extra {r.stem} {r.indicator} {r.value}: {r.figure} | {str(r.evidence)[:60]}"
+            )
+    for kind in INDICATOR_TYPES:
+        t, p_, n_ = tp[kind], fp[kind], fn[kind]
+        if t + p_ + n_ == 0:
+            continue
+        scores.per_type[kind] = _prf(t, p_, n_)
+    scores.overall = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    scores.modality_accuracy = round(modality_ok / matched, 3) if matched else 0.0
+    scores.qualifier_accuracy = round(qualifier_ok / matched, 3) if matched else 0.0
+    return scores
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def _line_spans(raw: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for piece in raw.splitlines(keepends=True):
+        spans.append((pos, pos + len(piece.rstrip("\r\n"))))
+        pos += len(piece)
+    return spans
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
+    from pipeline.config import OpenccMode
+    from pipeline.normalize import converter
+
+    to_simplified = converter(OpenccMode.T2S).convert
+    y_true, y_pred = [], []
+    unmatched = 0
+    passages = passages.assign(stem=passages.source.map(_stem))
+    for g in gold:
+        doc = passages[passages.stem == g["doc"]]
+        hit = None
+        if g.get("line") is not None and str(g["doc"]) in raw_texts:
+            spans = _line_spans(raw_texts[str(g["doc"])])
+            a, b = spans[int(g["line"])]
+            overlap = doc[(doc.raw_start < b) & (doc.raw_end > a)]
+            hit = overlap.iloc[0] if len(overlap) else None
+        if hit is None and g.get("head"):
+            head = _compact(to_simplified(str(g["head"])))[:12]
+            found = doc[[head in _compact(t) for t in doc.text]]
+            hit = found.iloc[0] if len(found) else None
+        y_true.append([int(t in g["labels"]) for t in THEMES])
+        if hit is None:
+            unmatched += 1
+            y_pred.append([0] * len(THEMES))
+        else:
+            y_pred.append([int(t in list(hit.themes)) for t in THEMES])
+    table = scores_table(np.array(y_true).reshape(-1, len(THEMES)), np.array(y_pred).reshape(-1, len(THEMES)))
+    table["passages"] = len(gold)
+    table["unmatched"] = unmatched
+    return table
+
+
+def score_furniture(gold: list[dict[str, Any]], lines: pd.DataFrame, passages: pd.DataFrame) -> dict[str, Any]:
+    lines = lines.assign(stem=lines.source.map(_stem))
+    body = passages.assign(stem=passages.source.map(_stem))
+    dropped_ok = dropped_total = kept_ok = kept_total = 0
+    problems = []
+    for g in gold:
+        doc_lines = lines[lines.stem == g["doc"]]
+        kept = set(doc_lines.loc[doc_lines.norm_start.notna(), "line_no"].astype(int))
+        for i in g.get("drop_lines", []) or []:
+            dropped_total += 1
+            dropped_ok += i not in kept
+            if i in kept:
+                problems.append(f"kept furniture {g['doc']}:{i}")
+        for i in g.get("keep_lines", []) or []:
+            kept_total += 1
+            kept_ok += i in kept
+            if i not in kept:
+                problems.append(f"dropped body {g['doc']}:{i}")
+        text = _compact("".join(body.loc[body.stem == g["doc"], "text"]))
+        if not g.get("drop_lines"):
+            for t in g.get("drop_text", []) or []:
+                dropped_total += 1
+                gone = _compact(_simplify(t)) not in text
+                dropped_ok += gone
+                if not gone:
+                    problems.append(f"kept furniture {g['doc']}: {t[:30]}")
+        for t in g.get("keep_text", []) or []:
+            kept_total += 1
+            there = _compact(_simplify(t))[:20] in text
+            kept_ok += there
+            if not there:
+                problems.append(f"dropped body {g['doc']}: {t[:30]}")
+    return {
+        "furniture_dropped": f"{dropped_ok}/{dropped_total}",
+        "body_kept": f"{kept_ok}/{kept_total}",
+        "all_correct": dropped_ok == dropped_total and kept_ok == kept_total,
+        "problems": problems,
+    }
+
+
+def _simplify(text: str) -> str:
+    from pipeline.config import OpenccMode
+    from pipeline.normalize import converter
+
+    return str(converter(OpenccMode.T2S).convert(text.replace("(", "(").replace(")", ")")))
+
+
+def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
+    """Run the pipeline on the gold documents and score all three annotations."""
+    from pipeline.cli import build_parser, run_stage
+    from pipeline.ingest import discover, read_document
+
+    out = work / gold.name
+    args = build_parser().parse_args(["run", "--input", str(gold.docs_dir), "--output", str(out)])
+    for stage in ("ingest", "normalize", "segment", "extract", "classify"):
+        run_stage(stage, args)
+    layout = store.Layout(out)
+    raw_texts = {}
+    for path in discover(gold.docs_dir):
+        doc = read_document(path, gold.docs_dir, 50_000_000)
+        raw_texts[path.stem] = doc.raw_text or ""
+    indicators = store.read_parquet(layout.stage("indicators"))
+    passages = store.read_parquet(layout.stage("passages_themes"))
+    lines = store.read_parquet(layout.stage("lines"))
+    ind = score_indicators(gold.indicators, indicators, raw_texts)
+    return {
+        "gold_digest": gold.digest,
+        "indicators": {
+            "per_type": ind.per_type,
+            "overall": ind.overall,
+            "modality_accuracy": ind.modality_accuracy,
+            "qualifier_accuracy": ind.qualifier_accuracy,
+            "misses": ind.misses,
+            "false_positives": ind.false_positives,
+        },
+        "themes": score_themes(gold.themes, passages, raw_texts) if gold.themes else None,
+        "furniture": score_furniture(gold.furniture, lines, passages) if gold.furniture else None,
+    }
+
+
+def print_report(name: str, result: dict[str, Any]) -> None:
+    ind = result["indicators"]
+    assert isinstance(ind, dict)
+    print(f"\n=== {name} ===")
+    print(f"{'indicator':26} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
+    for kind, s in ind["per_type"].items():
+        print(f"{kind:26} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['tp']:4} {s['fp']:3} {s['fn']:3}")
+    o = ind["overall"]
+    print(f"{'ALL':26} {o['precision']:6.3f} {o['recall']:6.3f} {o['f1']:6.3f} {o['tp']:4} {o['fp']:3} {o['fn']:3}")
+    print(f"modality accuracy {ind['modality_accuracy']:.3f}   qualifier accuracy {ind['qualifier_accuracy']:.3f}")
+    for line in ind["misses"] + ind["false_positives"]:
+        print(f"  {line}")
+    themes = result.get("themes")
+    if isinstance(themes, dict):
+        print(
+            f"themes: macro-F1 {themes['macro_f1']:.3f}  micro-F1 {themes['micro_f1']:.3f}  "
+            f"({themes['passages']} passages, {themes['unmatched']} not found)"
+        )
+        for theme, s in themes["per_theme"].items():
+            print(f"  {theme:24} P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} (n={s['support']})")
+    fur = result.get("furniture")
+    if isinstance(fur, dict):
+        print(f"furniture: dropped {fur['furniture_dropped']}, body kept {fur['body_kept']}")
+        for p in fur["problems"]:
+            print(f"  {p}")
+
+
+def gate_metrics(name: str, result: dict[str, Any]) -> dict[str, float]:
+    """The numbers the CI gate pins: overall F1, modality accuracy, themes macro-F1, furniture."""
+    ind = result["indicators"]
+    assert isinstance(ind, dict)
+    metrics = {
+        f"{name}.indicators.f1": ind["overall"]["f1"],
+        f"{name}.indicators.modality_accuracy": ind["modality_accuracy"],
+    }
+    for kind, s in ind["per_type"].items():
+        metrics[f"{name}.indicators.{kind}.recall"] = s["recall"]
+    themes = result.get("themes")
+    if isinstance(themes, dict):
+        metrics[f"{name}.themes.macro_f1"] = themes["macro_f1"]
+    fur = result.get("furniture")
+    if isinstance(fur, dict):
+        metrics[f"{name}.furniture.all_correct"] = float(bool(fur["all_correct"]))
+    return metrics
+
+
+def check_gate(metrics: dict[str, float], digests: dict[str, str], gate: Path, update: bool) -> int:
+    baseline = json.loads(gate.read_text(encoding="utf-8")) if gate.exists() else {"floors": {}, "gold_digests": {}}
+    floors: dict[str, float] = baseline["floors"]
+    if update:
+        for key, value in metrics.items():
+            floors[key] = max(floors.get(key, 0.0), round(value - 1e-9, 3))
+        baseline["gold_digests"].update(digests)
+        gate.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"gate: floors in {gate} raised where today's scores are higher (never lowered)")
+        return 0
+    failures = [
+        f"{k}: {metrics.get(k, 0.0):.3f} < floor {v:.3f}"
+        for k, v in floors.items()
+        if k.split(".")[0] in {m.split(".")[0] for m in metrics} and metrics.get(k, 0.0) < v
+    ]
+    changed = [n for n, d in digests.items() if baseline["gold_digests"].get(n) not in (None, d)]
+    for n in changed:
+        print(f"gate: note: gold set {n} changed since the floors were pinned")
+    if failures:
+        print("gate: FAILED\n  " + "\n  ".join(failures))
+        return 1
+    print(f"gate: passed ({len(floors)} floors)")
+    return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    all_metrics: dict[str, float] = {}
+    digests: dict[str, str] = {}
+    results = {}
+    for folder in args.gold:
+        path = Path(folder)
+        if not path.exists():
+            print(f"evaluate: {path} not found, skipped", file=sys.stderr)
+            continue
+        gold = load_gold(path)
+        name = path.name
+        result = evaluate_gold(gold, Path(args.work))
+        results[name] = result
+        print_report(f"{name} ({path})", result)
+        all_metrics.update(gate_metrics(name, result))
+        digests[name] = gold.digest
+    if args.json:
+        store_path = Path(args.json)
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        store_path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.gate:
+        return check_gate(all_metrics, digests, Path(args.gate), args.update_gate)
+    return 0

@@ -1,0 +1,440 @@
+"""Typing quantities as inspection indicators.
+
+This is the file where a quantity becomes `villages_inspected`: each quantity found by
+`quantities.py` gets its counted noun (after the measure word, before the number, or the
+last one in the sentence when the report leaves it out) and its governing verb (the
+nearest cue to the left in its clause, or the verb that closes a `对…开展巡察` frame).
+The pair decides the type. Modality, subject and period come from the sentence and the
+section around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.extract.quantities import Quantity, find_quantities
+
+INDICATOR_TYPES = (
+    "orgs_inspected",
+    "villages_inspected",
+    "townships_inspected",
+    "problems_found",
+    "problems_resolved",
+    "clues_transferred",
+    "rounds",
+    "coverage_rate",
+    "suggestions_issued",
+    "rules_established",
+    "people_trained",
+    "reports_submitted",
+    "people_held_accountable",
+)
+
+CLAUSE_BOUNDARY = re.compile(r"[，,；;。！？!?：:]")
+ENUM_SEPARATORS = "、和及与"
+
+# --- governing verbs (cues) --------------------------------------------------------------
+CUES: list[tuple[str, str]] = [
+    # (class, pattern); longer patterns first where they overlap.
+    ("inspect", r"政治体检|巡视巡察|巡察|巡视|全覆盖|覆盖|进驻"),
+    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈问题"),
+    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|化解|纠正|整治|清退|销号"),
+    ("transfer", r"移交|移送|转交|转办|交办"),
+    ("suggest", r"制发|下发|发出|印发|送达|提出"),
+    ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|修订|修改|新建"),
+    ("train", r"培训|轮训|调训"),
+    ("report", r"提交|报送|呈报|形成|撰写"),
+    ("account", r"问责|处分|追责|诫勉|组织处理|纪律处理|立案"),
+    # Verbs that govern a count of something else: the search for a cue stops here.
+    (
+        "other",
+        r"召开|评估|成立|组建|抽调|约谈|参会|参加|报道|刊发|举办|开设|设置|会商|商请|协助|走访|谈话|调阅|"
+        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|涉及|列席|征求|召集|听取",
+    ),
+]
+CUE_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in CUES))
+
+# --- counted nouns -----------------------------------------------------------------------
+NOUN_CLASSES: list[tuple[str, str]] = [
+    ("clue", r"线索"),
+    ("village", r"行政村|村\(社区\)|村|社区|嘎查"),
+    ("township", r"乡镇|街道|乡|镇|苏木"),
+    ("report", r"专题报告|综合报告|报告"),
+    ("suggestion", r"建议书|意见建议|建议|提醒函|意见书"),
+    ("rule", r"制度|机制|办法|规定|规章|细则|规范"),
+    ("problem", r"问题|短板|弱项|隐患|诉求|实事|急难愁盼|事项|难题"),
+    (
+        "org",
+        r"党组织|党委|党组|党支部|单位|部门|企业|国企|高校|学校|院校|医院|检察院|法院|公安|机关|对象|开发区|园区|"
+        r"县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县直|市直|省直|区直|委办局|局|集团|公司|^地?[县市区]$",
+    ),
+    ("people", r"干部|人员|党员|同志|学员|骨干|领导"),
+]
+NOUN_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in NOUN_CLASSES))
+# Party bodies take the class of what they belong to: 村党组织 counts villages, 乡镇党委 townships.
+BELONGING_HEADS = ("党组织", "党委", "党组", "党支部", "机关", "两委")
+PEOPLE_UNITS = {"人", "名", "人次", "万人次"}
+# Counts of these are never indicators, whatever the verb.
+NEVER_UNITS = {
+    "次",
+    "场",
+    "场次",
+    "期",
+    "篇",
+    "本",
+    "张",
+    "亩",
+    "元",
+    "万元",
+    "亿元",
+    "笔",
+    "户",
+    "个百分点",
+    "方面",
+    "支",
+    "宗",
+}
+
+TYPE_TABLE: dict[tuple[str, str], str] = {
+    ("inspect", "org"): "orgs_inspected",
+    ("inspect", "village"): "villages_inspected",
+    ("inspect", "township"): "townships_inspected",
+    ("find", "problem"): "problems_found",
+    ("resolve", "problem"): "problems_resolved",
+    ("transfer", "clue"): "clues_transferred",
+    ("transfer", "problem"): "clues_transferred",
+    ("suggest", "suggestion"): "suggestions_issued",
+    ("rules", "rule"): "rules_established",
+    ("report", "report"): "reports_submitted",
+    ("transfer", "report"): "reports_submitted",
+}
+
+BREAKDOWN = re.compile(r"^(其中|包括|含|分别(是|为)?|涵盖)")
+# Totals of a jurisdiction (全市2920个村) are the denominator, not what was inspected.
+TOTAL_MARKER = re.compile(r"(全市|全县|全区|全省|全州|全旗|共有|现有|辖区内?|总数)$")
+SUBJECT_FOLLOWERS = re.compile(r"^(联动)?(巡察|巡视|与|同步|开展|先后|共|累计|均|分别|已)")
+CHANGE_WORDS = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年)?(增长|增加|下降|减少|提高|提升|上升|降低)(了)?$")
+RANGE_AFTER = re.compile(r"^\s*(至|到|-|~|—|－)\s*[\dXx一二三四五六七八九十两]")
+RANGE_BEFORE = re.compile(r"[\d一二三四五六七八九十两]\s*(个|家|人)?\s*(至|到|-|~|—)\s*$")
+ORDINAL_ROUNDS = re.compile(r"第([一二三四五六七八九十\d]+)((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+)+)轮")
+ROUNDS_FOLLOWER = re.compile(r"^.{0,6}?(巡察|巡视)")
+ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|前|后|上|下|本|这|该)$")
+COVERAGE_BEFORE = re.compile(r"覆盖(率|面|比例)[^，,。；;]{0,8}$")
+FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
+
+PLAN_HEADING = re.compile(
+    r"规划|计划|打算|思路|下一步|展望|工作要点|今后|未来|安排|目标任务|部署|20\d\d年(工作)?(重点|要点|任务)"
+)
+PLAN_SENTENCE = re.compile(
+    r"计划|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年|每年安排|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
+    r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
+)
+PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
+PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
+PLAN_TITLE = re.compile(r"规划|工作要点|工作计划|工作安排|实施方案")
+
+PERIOD = re.compile(
+    r"(20\d\d)年(?:以来|度)?(?!\d*月)|本届(?:以来)?|换届以来|全年|今年以来|一年来|十年来|五年来|"
+    r"党的十[八九]大以来|党的二十大以来|上半年|下半年|新一届|今后\d年|今后五年"
+)
+SUBJECT = re.compile(
+    r"(?:\d+个)?(?:[\u4e00-\u9fff]{2,6}?|[\u4e00-\u9fff]{0,4}县\(市、区\))"
+    r"(?:省委|市委|县委|区委|州委|旗委|盟委|党委|党组|巡察办|巡视办|巡察组|巡视组|巡察机构|巡视机构|巡察工作领导小组|巡视工作领导小组)"
+    r"|中央巡视组|中央巡视办|省委|市委|县委|区委|州委|旗委|全国各市县|各市县"
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the sentence's surroundings say: section headings, plan blocks, the document."""
+
+    heading: str = ""
+    passage: str = ""
+    planned_block: bool = False
+    plan_document: bool = False
+
+
+@dataclass
+class Indicator:
+    indicator: str
+    value: float | None
+    masked: bool
+    qualifier: str
+    modality: str
+    unit: str
+    object: str
+    subject: str | None
+    period: str | None
+    start: int  # span of the figure in the sentence
+    end: int
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    left = max((m.end() for m in CLAUSE_BOUNDARY.finditer(sentence, 0, pos)), default=0)
+    right_match = CLAUSE_BOUNDARY.search(sentence, pos)
+    return left, right_match.start() if right_match else len(sentence)
+
+
+def noun_class(phrase: str) -> str | None:
+    """Class of a noun phrase by its head (Chinese noun phrases are head-final)."""
+    found = list(NOUN_PATTERN.finditer(phrase))
+    if not found:
+        return None
+    head = found[-1]
+    if head.group(0) in BELONGING_HEADS:
+        owners = [m.lastgroup for m in found[:-1] if m.lastgroup in ("village", "township")]
+        if owners:
+            return owners[-1]
+    return head.lastgroup
+
+
+def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
+    """The counted noun after the measure word: up to a separator, a cue verb or another number."""
+    tail = sentence[q.end : clause_end]
+    stop = len(tail)
+    for m in re.finditer(rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|等(?!级)", tail):
+        stop = m.start()
+        break
+    cue = CUE_PATTERN.search(tail, 0, stop)
+    # A noun may contain a cue word (巡察对象, 巡视整改问题): only cut at cues that follow a noun head.
+    if cue and cue.start() > 0 and noun_class(tail[: cue.start()]):
+        stop = cue.start()
+    return tail[:stop].strip()
+
+
+def _noun_before(sentence: str, q: Quantity, clause_start: int) -> str:
+    """The noun right before the number (巡察党组织135家 → 党组织)."""
+    head = sentence[clause_start : q.start]
+    head = re.sub(r"(共|共计|总计|合计|累计|达|达到|为|是|有|计)$", "", head)
+    cut = max(
+        [m.end() for m in re.finditer(rf"[{ENUM_SEPARATORS}]", head)]
+        + [m.end() for m in CUE_PATTERN.finditer(head)]
+        + [m.end() for m in re.finditer(r"[\dXx×%]", head)]
+        + [0]
+    )
+    return head[cut:].strip()
+
+
+def _cue_region_end(sentence: str, clause_start: int, pos: int) -> int:
+    """Where to stop looking for the verb: before an `A、B等` list that is part of the noun."""
+    region = sentence[clause_start:pos]
+    m = re.search(r"等[\u4e00-\u9fff()]{0,8}$", region)
+    if m and "、" in region[: m.start()]:
+        return clause_start + region.index("、")
+    return pos
+
+
+def _cues_left(sentence: str, clause_start: int, pos: int) -> list[re.Match[str]]:
+    """Cues before `pos` in the clause, nearest first."""
+    return list(CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos)))[::-1]
+
+
+def _governing_cue(cues: list[re.Match[str]], noun_cls: str | None, people: bool) -> re.Match[str] | None:
+    """The nearest cue that can govern this noun (制发巡察建议书: 制发, not 巡察); a verb that
+    counts something else (召开, 评估 …) ends the search."""
+    for m in cues:
+        cls = m.lastgroup
+        if cls == "other":
+            break
+        if people and cls in ("train", "account"):
+            return m
+        if not people and (cls, noun_cls) in TYPE_TABLE:
+            return m
+    return cues[0] if cues else None
+
+
+def _frame_cue(
+    sentence: str, clause_start: int, q: Quantity, clause_end: int, left_cue: re.Match[str] | None
+) -> str | None:
+    """`对…开展巡察` / `对…进行政治体检`: the quantity sits between 对 and the verb closing the frame."""
+    dui = sentence.rfind("对", clause_start, q.start)
+    if dui == -1 or (left_cue is not None and left_cue.start() > dui):
+        return None
+    closing = [m for m in CUE_PATTERN.finditer(sentence, q.end, clause_end)]
+    if not closing:
+        return None
+    return closing[-1].lastgroup
+
+
+def _cls(m: re.Match[str] | None) -> str | None:
+    return m.lastgroup if m else None
+
+
+def classify_quantity(
+    sentence: str, q: Quantity, previous: list[tuple[Quantity, str | None, str | None]]
+) -> tuple[str | None, str, str | None]:
+    """(indicator type or None, counted noun, cue class) for one quantity."""
+    clause_start, clause_end = _clause_bounds(sentence, q.number_start)
+    before_text = sentence[: q.start]
+    if q.unit in NEVER_UNITS or not q.unit:
+        return None, "", None
+    if (
+        CHANGE_WORDS.search(before_text)
+        or RANGE_AFTER.match(sentence[q.number_end :])
+        or RANGE_BEFORE.search(before_text)
+    ):
+        return None, "", None
+    if before_text.endswith("第"):
+        return None, "", None
+    if q.is_percent:
+        return ("coverage_rate" if COVERAGE_BEFORE.search(before_text) else None), "覆盖率", "inspect"
+    if q.unit in ("轮", "轮次"):
+        if ROUNDS_EXCLUDE_BEFORE.search(before_text):
+            return None, "", None
+        after = sentence[q.end : clause_end]
+        near = _cues_left(sentence, clause_start, q.start)
+        left = near[0] if near else None
+        if ROUNDS_FOLLOWER.match(after) or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
+            return "rounds", "巡察" if "巡察" in sentence[q.end : q.end + 8] else "巡视", "inspect"
+        return None, "", None
+
+    cues = _cues_left(sentence, clause_start, q.start)
+    frame = _frame_cue(sentence, clause_start, q, clause_end, cues[0] if cues else None)
+    noun = _noun_after(sentence, q, clause_end)
+    noun_cls = noun_class(noun) if noun else None
+    if noun_cls is None:
+        before_noun = _noun_before(sentence, q, clause_start)
+        if before_noun and noun_class(before_noun):
+            noun, noun_cls = before_noun, noun_class(before_noun)
+        elif not noun:
+            # Ellipsis: 全市2920个村(社区)累计完成巡察2720个 — the noun is the last one with this unit.
+            for prev_q, _, prev_noun in reversed(previous):
+                if prev_q.unit == q.unit and prev_noun:
+                    noun, noun_cls = prev_noun, noun_class(prev_noun)
+                    break
+
+    # A body followed by its own verb is the agent, not the object: 10个县(市、区)委巡察1975个…
+    if noun.endswith(("委", "巡察组", "巡视组", "巡察办", "巡视办")) and SUBJECT_FOLLOWERS.match(
+        sentence[q.end + len(noun) :]
+    ):
+        return None, noun, None
+    people = q.unit in PEOPLE_UNITS or noun_cls == "people"
+    left_cue = _governing_cue(cues, noun_cls, people)
+    if frame is None and left_cue is None and TOTAL_MARKER.search(sentence[clause_start : q.start]):
+        return None, noun, None
+
+    cue = frame or _cls(left_cue)
+    if cue is None:
+        inherited = _breakdown_type(sentence, clause_start, previous)
+        if inherited:
+            return inherited, noun, "inherited"
+        return None, noun, None
+    if people:
+        if cue == "train" and q.unit in PEOPLE_UNITS:
+            return "people_trained", noun or "干部", cue
+        if cue == "account" and q.unit in ("人", "名"):
+            return "people_held_accountable", noun, cue
+        return None, noun, cue
+    if noun_cls is None:
+        return None, noun, cue
+    return TYPE_TABLE.get((cue, noun_cls)), noun, cue
+
+
+def _breakdown_type(
+    sentence: str, clause_start: int, previous: list[tuple[Quantity, str | None, str | None]]
+) -> str | None:
+    """A clause that breaks down the figure before it (其中…, 包括…) inherits its type."""
+    typed = [t for _, t, _ in previous if t]
+    if not typed:
+        return None
+    clause = sentence[clause_start:]
+    earlier = sentence[:clause_start]
+    if (
+        BREAKDOWN.match(clause)
+        or re.search(r"(其中|包括|含)[，,]?$", earlier)
+        or re.search(r"(其中|包括)[^。；;]*$", earlier)
+    ):
+        return typed[-1]
+    return None
+
+
+def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
+    """第七、八轮 → 2 rounds; 第五至第七轮 → 3. A single ordinal (第十一轮) is not a count."""
+    for m in ORDINAL_ROUNDS.finditer(sentence):
+        items = [m.group(1), *re.findall(r"[一二三四五六七八九十\d]+", m.group(2))]
+        values = []
+        for item in items:
+            from pipeline.extract.quantities import chinese_to_number
+
+            v = float(item) if item.isdigit() else chinese_to_number(item)
+            if v is not None:
+                values.append(v)
+        is_range = re.search(r"[至到]", m.group(2)) and len(values) == 2
+        count = values[1] - values[0] + 1 if is_range else len(values)
+        if count >= 2:
+            yield m.start(), m.end(), float(count)
+
+
+def modality(sentence: str, q_start: int, ctx: Context) -> str:
+    before = sentence[:q_start]
+    if PLAN_SENTENCE.search(before):
+        return "planned"
+    if ctx.planned_block or ctx.plan_document or PLAN_HEADING.search(ctx.heading):
+        return "achieved" if PAST_SENTENCE.search(before) and not ctx.planned_block else "planned"
+    return "achieved"
+
+
+def period(sentence: str, q_start: int, ctx: Context) -> str | None:
+    for text in (sentence[:q_start], ctx.passage, ctx.heading):
+        found = list(PERIOD.finditer(text))
+        if found:
+            chosen = found[-1] if text is not ctx.passage else found[0]
+            return chosen.group(1) or chosen.group(0)
+    return None
+
+
+def subject(sentence: str, q_start: int, ctx: Context) -> str | None:
+    found = list(SUBJECT.finditer(sentence, 0, q_start))
+    if found:
+        return found[-1].group(0)
+    passage_subjects = list(SUBJECT.finditer(ctx.passage))
+    return passage_subjects[0].group(0) if passage_subjects else None
+
+
+def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
+    """All indicator records of one normalized sentence."""
+    out: list[Indicator] = []
+    previous: list[tuple[Quantity, str | None, str | None]] = []
+    ordinal_spans = []
+    for a, b, count in _rounds_from_ordinals(sentence):
+        ordinal_spans.append((a, b))
+        out.append(
+            Indicator(
+                "rounds",
+                count,
+                False,
+                "exact",
+                modality(sentence, a, ctx),
+                "轮",
+                "巡察" if "巡察" in sentence[b : b + 6] else "巡视",
+                subject(sentence, a, ctx),
+                period(sentence, a, ctx),
+                a,
+                b,
+            )
+        )
+    quantities = find_quantities(sentence)
+    for i, q in enumerate(quantities):
+        if any(a <= q.number_start < b for a, b in ordinal_spans):
+            continue
+        # Compound counts (31件42人): the second figure counts the same items another way.
+        if i > 0 and quantities[i - 1].end == q.start:
+            previous.append((q, None, None))
+            continue
+        kind, noun, _cue = classify_quantity(sentence, q, previous)
+        previous.append((q, kind, noun or None))
+        if kind is None:
+            continue
+        mod = modality(sentence, q.start, ctx)
+        subj, per = subject(sentence, q.start, ctx), period(sentence, q.start, ctx)
+        kinds = [kind]
+        if kind in ("problems_found", "problems_resolved"):
+            clause_start, _ = _clause_bounds(sentence, q.number_start)
+            if FOUND_AND_RESOLVED.search(sentence, clause_start, q.start):
+                kinds = ["problems_found", "problems_resolved"]
+        for k in kinds:
+            out.append(Indicator(k, q.value, q.masked, q.qualifier, mod, q.unit, noun, subj, per, q.start, q.end))
+    return out

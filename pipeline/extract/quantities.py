@@ -1,0 +1,155 @@
+"""Quantity recognizer: every number in a sentence with its span, value, unit and qualifier.
+
+Recognizes Arabic numerals (thousands separators, decimals), Chinese numerals (两, 十四,
+一百二十, 卅) through cn2an, 万/亿 multipliers, percentages, masked figures (X, XX, ×, *)
+and the qualifiers around them. Typing the quantity (what it counts) is `indicators.py`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+from pipeline.config import LEXICON_DIR
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万亿廿卅"
+
+
+@lru_cache(maxsize=1)
+def measure_words() -> tuple[str, ...]:
+    """Measure words from the lexicon, longest first so 人次 wins over 人."""
+    words = {
+        line.split("\t", 1)[0].strip()
+        for line in (LEXICON_DIR / "measure_words.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    # The counts this pipeline types need these even if the lexicon loses one.
+    words |= {"个", "家", "条", "件", "项", "份", "人次", "名", "人", "轮", "所", "处", "次", "批", "类", "起", "%"}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+# Qualifiers. Where a word is a qualifier is its position: before the number or after it.
+PREFIX_QUALIFIERS = [
+    ("大约", "approx"),
+    ("约", "approx"),
+    ("将近", "approx"),
+    ("接近", "approx"),
+    ("近", "approx"),
+    ("超过", "at_least"),
+    ("逾", "at_least"),
+    ("超", "at_least"),
+    ("达到", "exact"),
+    ("不到", "at_most"),
+    ("不足", "at_most"),
+    ("少于", "at_most"),
+]
+INFIX_QUALIFIERS = [("余", "at_least"), ("多", "at_least")]
+SUFFIX_QUALIFIERS = [
+    ("以上", "at_least"),
+    ("多", "at_least"),
+    ("左右", "approx"),
+    ("上下", "approx"),
+    ("以内", "at_most"),
+    ("以下", "at_most"),
+]
+
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+MASK = r"[Xx×＊*]{1,4}"
+CHINESE = rf"[{CN_DIGITS}]+"
+NUMBER = re.compile(rf"(?P<mask>{MASK})|(?P<arabic>{ARABIC})(?P<mult>[万亿]?)|(?P<chinese>{CHINESE})")
+# Chinese-numeral words that are names, not counts: 两个维护, 一把手, 三不腐, 十四五 ...
+CHINESE_NUMBER_WORDS = re.compile(
+    r"^(两个(维护|确立)|四个(意识|自信|全面|坚持)|一把手|一岗双责|三不|一体|统一|唯一|同一|进一步|一起|一样|"
+    r"一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|一方面|一批|一些|一定|一直|一道|一切|一线|一致|"
+    r"十[一二三四五六七八九]?五|三重一大|三会一课|五位一体|四风|八项规定|两委|一肩挑|三资|三务|万家|千家万户)"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int  # span of number (with qualifier words and unit) in the sentence
+    end: int
+    number_start: int
+    number_end: int
+    value: float | None
+    masked: bool
+    unit: str
+    qualifier: str
+    is_chinese: bool
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+def chinese_to_number(text: str) -> float | None:
+    if text in ("卅",):
+        return 30.0
+    if text == "廿":
+        return 20.0
+    try:
+        value = cn2an.cn2an(text.replace("卅", "三十").replace("廿", "二十"), "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return float(value)
+
+
+def _unit_at(text: str, pos: int) -> str:
+    for w in measure_words():
+        if text.startswith(w, pos):
+            return w
+    return ""
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """All quantities in a sentence, left to right. A Chinese numeral counts only with a unit."""
+    out: list[Quantity] = []
+    for m in NUMBER.finditer(sentence):
+        a, b = m.span()
+        value: float | None
+        masked = m.group("mask") is not None
+        is_chinese = m.group("chinese") is not None
+        if masked:
+            if a > 0 and re.match(r"[A-Za-z]", sentence[a - 1]):
+                continue  # part of a Latin word
+            value = None
+        elif is_chinese:
+            if CHINESE_NUMBER_WORDS.match(sentence[a:]) or (a > 0 and sentence[a - 1] in "第初周星礼"):
+                continue
+            value = chinese_to_number(m.group("chinese"))
+            if value is None:
+                continue
+        else:
+            value = float(m.group("arabic").replace(",", ""))
+            if m.group("mult") == "万":
+                value *= 10_000
+            elif m.group("mult") == "亿":
+                value *= 100_000_000
+        pos = b
+        qualifier = "exact"
+        for word, q in INFIX_QUALIFIERS:
+            if sentence.startswith(word, pos) and _unit_at(sentence, pos + len(word)):
+                qualifier, pos = q, pos + len(word)
+                break
+        unit = _unit_at(sentence, pos)
+        if is_chinese and not unit:
+            continue
+        if is_chinese and m.group("chinese") in ("一",) and unit in ("些", "批", "类"):
+            continue
+        end = pos + len(unit)
+        for word, q in SUFFIX_QUALIFIERS:
+            if sentence.startswith(word, end):
+                qualifier, end = q, end + len(word)
+                break
+        start = a
+        for word, q in PREFIX_QUALIFIERS:
+            if sentence.endswith(word, 0, a):
+                if q != "exact":
+                    qualifier = q
+                start = a - len(word)
+                break
+        out.append(Quantity(start, end, a, b, value, masked, unit, qualifier, is_chinese))
+    return out

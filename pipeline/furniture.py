@@ -1,0 +1,190 @@
+"""Page furniture: which lines of a saved web page are not part of the report.
+
+Rules run on normalized (simplified, width-folded) line text, so one pattern covers
+traditional and full-width variants. This is the one file where a kind of furniture
+line is recognized; `classify_lines` also picks out the title, subtitle and byline,
+which stay in the text and are copied to the document's metadata.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+
+class LineKind(str, enum.Enum):
+    BLANK = "blank"
+    FURNITURE = "furniture"
+    TRUNCATION = "truncation"
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    BYLINE = "byline"
+    BODY = "body"
+
+
+KEPT_KINDS = frozenset({LineKind.TITLE, LineKind.SUBTITLE, LineKind.BYLINE, LineKind.BODY})
+
+SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?、]")
+DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+TRUNCATION = re.compile(r"此处(已)?隐藏\s*\d+\s*字|下载后查看|(剩余|余下)\s*\d+\s*字.{0,6}(阅读|查看)")
+BREADCRUMB = re.compile(r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s*首页\s*[>›»/]|>>|»|›)")
+ANGLE_PATH = re.compile(r"\S\s+>\s+\S.*\s>\s")
+# `来源:` lines, often with a date, font controls and view counts on the same line.
+SOURCE_LINE = re.compile(
+    r"^[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间)\s*[:：]"
+    r"|(来源|发布时间)\s*[:：].{0,40}(字体|字号|浏览|点击|阅读|\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2})"
+    r"|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{0,2}:?\d{0,2}\s*[|｜]?\s*来源"
+)
+EDITOR_LINE = re.compile(
+    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑)\s*[:：]"
+)
+UI_WORDS = (
+    r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|关闭|关闭窗口|收藏|收藏本页|分享|分享到|"
+    r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
+    r"大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
+)
+UI_LINE = re.compile(rf"^(?:{UI_WORDS})+$")
+UI_PHRASE = re.compile(
+    r"^(【?(打印|关闭|返回顶部|分享|扫一扫|上一篇|下一篇)|.{0,12}(分享到|扫一扫|在手机上阅读|手机扫码))"
+)
+COPYRIGHT = re.compile(
+    r"©|版权所有|copyright|ICP\s*[备证]|公网安备|网站标识码|主办单位|承办单位|技术支持\s*[:：]|联系我们|网站地图|"
+    r"建议使用.{0,20}浏览器|分辨率|未经.{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
+    re.IGNORECASE,
+)
+COMMENT_BOARD = re.compile(
+    r"网友评论|发表评论|我要评论|评论须知|文明上网|理性发言|已有\d+人(参与|评论)|登录后(才能)?评论|"
+    r"请遵守.{0,12}(法律|法规|管理规定)|所有评论仅代表网友意见|网友.{0,6}留言"
+)
+RELATED_HEADING = re.compile(
+    r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
+    r"热门文章|热门推荐|精彩推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐)\s*[】\]]?\s*(更多\s*>*)?$"
+)
+LIST_ITEM = re.compile(r"^[•·▪■●◆◇○□▶►\-*]\s*\S")
+TRAILING_STAMP = re.compile(r"(\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2})\s*$")
+SITE_NAME = re.compile(r"^\S{1,14}(网|网站|新闻网|在线|频道|门户|日报|晚报|报社|客户端)\s*©?$")
+AUTHOR_PREFIX = re.compile(r"^(作者|撰稿|文|记者|通讯员|本报记者)\s*[:：/]?\s*")
+PERSON_NAMES = re.compile(r"^[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$")
+OUTLET = re.compile(r"来源\s*[:：]\s*([^\s|｜:：]{2,30}?)(?=\s|$|\d{4}[-年/.]|字体|作者|编辑|[|｜])")
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+
+
+def _is_nav_bar(line: str) -> bool:
+    """A menu: many short items separated by spaces or bars, no sentence punctuation."""
+    items = [t for t in re.split(r"[\s|｜/]+", line) if t]
+    if len(items) < 4 or SENTENCE_PUNCT.search(line):
+        return False
+    return all(len(t) <= 8 for t in items)
+
+
+def furniture_reason(line: str) -> str | None:
+    """Why a single line is furniture, or None. Context-free rules only."""
+    if TRUNCATION.search(line):
+        return "truncation"
+    if BREADCRUMB.search(line) or ANGLE_PATH.search(line):
+        return "breadcrumb"
+    if SOURCE_LINE.search(line) and len(line) < 120:
+        return "source_line"
+    if EDITOR_LINE.search(line) and len(line) < 60:
+        return "editor_line"
+    if len(line) <= 40 and (UI_LINE.match(line) or UI_PHRASE.match(line)):
+        return "page_control"
+    if COPYRIGHT.search(line) and len(line) < 200:
+        return "copyright"
+    if COMMENT_BOARD.search(line) and len(line) < 200:
+        return "comment_board"
+    if _is_nav_bar(line):
+        return "navigation"
+    return None
+
+
+def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
+    """Kind of each normalized line, and the page metadata found in the furniture."""
+    kinds: list[LineKind] = []
+    for line in lines:
+        if not line.strip():
+            kinds.append(LineKind.BLANK)
+            continue
+        reason = furniture_reason(line)
+        if reason == "truncation":
+            kinds.append(LineKind.TRUNCATION)
+        elif reason:
+            kinds.append(LineKind.FURNITURE)
+        else:
+            kinds.append(LineKind.BODY)
+
+    content = [i for i, k in enumerate(kinds) if k is not LineKind.BLANK]
+    # Related-article lists: from their heading on, short list items and stamps are furniture.
+    in_related = False
+    for i in content:
+        line = lines[i].strip()
+        if RELATED_HEADING.match(line):
+            in_related = True
+            kinds[i] = LineKind.FURNITURE
+        elif in_related and kinds[i] is LineKind.BODY:
+            if len(line) <= 80 and (
+                LIST_ITEM.match(line) or TRAILING_STAMP.search(line) or not SENTENCE_PUNCT.search(line)
+            ):
+                kinds[i] = LineKind.FURNITURE
+            else:
+                in_related = False
+        elif kinds[i] is LineKind.BODY and LIST_ITEM.match(line) and TRAILING_STAMP.search(line) and len(line) <= 80:
+            kinds[i] = LineKind.FURNITURE
+    # Site names stand alone in the first or last lines of a page.
+    edge = set(content[:3]) | set(content[-5:])
+    for i in edge:
+        if kinds[i] is LineKind.BODY and SITE_NAME.match(lines[i].strip()) and not SENTENCE_PUNCT.search(lines[i]):
+            kinds[i] = LineKind.FURNITURE
+
+    _mark_header_lines(lines, kinds)
+    return kinds, _page_meta(lines, kinds)
+
+
+def _mark_header_lines(lines: list[str], kinds: list[LineKind]) -> None:
+    """Title (first short kept line), subtitle (——…) and byline (names) before the body starts."""
+    title_seen = False
+    for i, kind in enumerate(kinds):
+        if kind is not LineKind.BODY:
+            continue
+        line = lines[i].strip()
+        long_sentence = len(line) > 60 or bool(re.search(r"[。；！？]", line))
+        if not title_seen:
+            if long_sentence or re.match(r"^[一二三四五六七八九十]+、|^[(（]?[一二三四五六七八九十\d]+[)）.、]", line):
+                return
+            kinds[i] = LineKind.TITLE
+            title_seen = True
+            continue
+        if line.startswith(("——", "--", "—")) and len(line) <= 60:
+            kinds[i] = LineKind.SUBTITLE
+        elif len(line) <= 30 and (PERSON_NAMES.match(line) or AUTHOR_PREFIX.match(line)):
+            kinds[i] = LineKind.BYLINE
+        else:
+            return
+
+
+def _page_meta(lines: list[str], kinds: list[LineKind]) -> PageMeta:
+    published = outlet = None
+    head = [i for i, k in enumerate(kinds) if k is not LineKind.BLANK][:15]
+    for i in head:
+        line = lines[i]
+        if kinds[i] is LineKind.FURNITURE and ("来源" in line or DATE.search(line)):
+            if published is None and (m := DATE.search(line)):
+                published = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            if outlet is None and (o := OUTLET.search(line)):
+                outlet = o.group(1)
+    title = author = None
+    for i, k in enumerate(kinds):
+        if k is LineKind.TITLE and title is None:
+            title = lines[i].strip()
+        elif k is LineKind.BYLINE and author is None:
+            author = AUTHOR_PREFIX.sub("", lines[i].strip())
+    return PageMeta(title=title, published=published, outlet=outlet, author=author)

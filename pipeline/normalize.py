@@ -1,0 +1,423 @@
+"""Normalize: decoded raw text → clean simplified text whose every character maps to the raw.
+
+Per line: width folding, mojibake repair, inline-pinyin removal, garbled-span flagging,
+OpenCC conversion, whitespace tidying. Then page furniture is dropped by line
+(`furniture.py`); HTML is first reduced to its visible text, keeping raw offsets, and
+trafilatura decides which of its lines are the article.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import opencc
+import pandas as pd
+
+from pipeline.config import OpenccMode
+from pipeline.furniture import KEPT_KINDS, LineKind, PageMeta, classify_lines, furniture_reason
+from pipeline.textmap import MappedText
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+# Full-width ASCII digits, letters and the symbols figures use; Chinese punctuation
+# (，。：；！？) stays as it is. Corner brackets become curly double quotes.
+_WIDTH_TABLE = str.maketrans(
+    {
+        **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "％": "%",
+        "（": "(",
+        "）": ")",
+        "＋": "+",
+        "－": "-",
+        "．": ".",
+        "／": "/",
+        "～": "~",
+        "\u3000": " ",
+        "\u00a0": " ",
+        "\t": " ",
+        "『": "“",
+        "』": "”",
+        "「": "“",
+        "」": "”",
+    }
+)
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_LETTERS = f"a-zü{_TONED}"
+# A Han character followed by a parenthesized run of pinyin syllables: `發(fā)現(xiàn)`.
+INLINE_PINYIN = re.compile(rf"(?<=[{HAN}])\(([{_PINYIN_LETTERS}]{{1,6}}(?:\s[{_PINYIN_LETTERS}]{{1,6}}){{0,5}})\)")
+_TONELESS_SYLLABLE = re.compile(
+    r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|üan|ai|ei|ao|ou|an|en|in|un|ün|er|ia|ie|iu|ua|uo|ui|üe|ue|a|o|e|i|u|ü)$"
+)
+
+# Mojibake: UTF-8 bytes read as Latin-1/CP1252 (`å·¡å¯Ÿ` for 巡察). A lead byte of a
+# three-byte sequence (à-ï) followed by continuation-looking characters.
+MOJIBAKE = re.compile(
+    r"[à-ï][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2}(?:[à-ï][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2})*"
+)
+# Characters that stand for lost ones: U+FFFD, a `?` inside a Han run, private-use glyphs.
+GARBLED = re.compile(rf"\ufffd|(?<=[{HAN}])[?？]+(?=[{HAN}])|[\ue000-\uf8ff]")
+SPACES = re.compile(r" {2,}")
+REPLACEMENT = "\ufffd"
+
+
+@lru_cache(maxsize=8)
+def converter(mode: OpenccMode) -> opencc.OpenCC:
+    return opencc.OpenCC(mode.value)
+
+
+def _drop_pinyin(m: re.Match[str]) -> str:
+    syllables = m.group(1).split()
+    is_pinyin = any(c in _TONED for c in m.group(1)) or all(_TONELESS_SYLLABLE.match(s) for s in syllables)
+    return "" if is_pinyin else m.group(0)
+
+
+def _repair_mojibake(m: re.Match[str]) -> str:
+    import ftfy
+
+    fixed: str = ftfy.fix_encoding(m.group(0))
+    if fixed != m.group(0) and re.fullmatch(rf"[{HAN}\u3000-\u303f\uff00-\uffef]+", fixed):
+        return fixed
+    return REPLACEMENT * len(m.group(0))
+
+
+@dataclass
+class LineStats:
+    pinyin_removed: int = 0
+    mojibake_repaired: int = 0
+    garbled_chars: int = 0
+
+
+def normalize_line(line: MappedText, mode: OpenccMode, stats: LineStats | None = None) -> MappedText:
+    """The character-level transform chain for one line (no line breaks inside)."""
+    text = line.translate_chars(lambda s: s.translate(_WIDTH_TABLE))
+    if MOJIBAKE.search(text.text):
+        repaired = text.sub(MOJIBAKE, _repair_mojibake)
+        if stats is not None:
+            stats.mojibake_repaired += len(MOJIBAKE.findall(text.text))
+        text = repaired
+    if "(" in text.text:
+        before = len(text)
+        text = text.sub(INLINE_PINYIN, _drop_pinyin)
+        if stats is not None and len(text) != before:
+            stats.pinyin_removed += 1
+    text = text.sub(GARBLED, lambda m: REPLACEMENT * len(m.group(0)))
+    if stats is not None:
+        stats.garbled_chars += text.text.count(REPLACEMENT)
+    text = text.translate_chars(converter(mode).convert)
+    text = text.sub(SPACES, lambda m: " ")
+    return text.strip()
+
+
+# --- HTML: visible text with raw offsets -------------------------------------------------
+
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "title",
+    "form",
+    "main",
+    "figure",
+    "figcaption",
+}
+SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self, raw: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.raw = raw
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", raw)]
+        self.parts: list[MappedText] = []
+        self.skip_depth = 0
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _newline(self) -> None:
+        at = self._offset()
+        self.parts.append(MappedText("\n", (at,), (at,)))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIP_TAGS:
+            self.skip_depth += 1
+        elif tag in BLOCK_TAGS:
+            self._newline()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIP_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in BLOCK_TAGS:
+            self._newline()
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        start = self._offset()
+        chunk = MappedText.from_raw(data, start)
+        self.parts.append(MappedText(re.sub(r"[\r\n\t]", " ", data), chunk.starts, chunk.ends))
+
+    def _reference(self, reference: str) -> None:
+        if self.skip_depth:
+            return
+        start = self._offset()
+        end = self.raw.find(";", start, start + 12)
+        end = end + 1 if end != -1 else start + len(reference)
+        char = html.unescape(self.raw[start:end])
+        self.parts.append(MappedText(char, (start,) * len(char), (end,) * len(char)))
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._reference(f"&#{name};")
+
+
+def html_visible_text(raw: str) -> MappedText:
+    parser = _VisibleText(raw)
+    parser.feed(raw)
+    parser.close()
+    return MappedText.concat(parser.parts)
+
+
+def _html_main_text(raw: str) -> tuple[set[str], PageMeta]:
+    """Paragraphs trafilatura takes for the article, and its metadata."""
+    import trafilatura
+
+    extracted = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_recall=True) or ""
+    meta = trafilatura.extract_metadata(raw)
+    paragraphs = {re.sub(r"\s+", "", p) for p in extracted.splitlines() if p.strip()}
+    page = PageMeta(
+        title=getattr(meta, "title", None),
+        published=getattr(meta, "date", None),
+        outlet=getattr(meta, "sitename", None),
+        author=getattr(meta, "author", None),
+    )
+    return paragraphs, page
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+@dataclass
+class NormalizedDocument:
+    text: MappedText
+    lines: list[dict[str, object]]
+    meta: PageMeta
+    flags: list[str] = field(default_factory=list)
+    quality: float = 1.0
+    script: str = "simplified"
+
+
+def split_raw_lines(raw: str) -> list[MappedText]:
+    """Lines of the raw text (as `str.splitlines`), without their line breaks, with offsets."""
+    lines, pos = [], 0
+    for piece in raw.splitlines(keepends=True):
+        content = piece.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        lines.append(MappedText.from_raw(content, pos))
+        pos += len(piece)
+    return lines
+
+
+def detect_script(text: str) -> str:
+    """simplified / traditional / mixed, from how much each OpenCC direction would change."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return "simplified"
+    sample = "".join(han[:20000])
+    to_simplified = sum(a != b for a, b in zip(sample, converter(OpenccMode.T2S).convert(sample), strict=False))
+    to_traditional = sum(a != b for a, b in zip(sample, opencc.OpenCC("s2t").convert(sample), strict=False))
+    trad_share, simp_share = to_simplified / len(sample), to_traditional / len(sample)
+    # In running text about a fifth of characters differ between the scripts; 3% of both
+    # marks a page that switches script part way (seen in reposted and pasted reports).
+    if trad_share > 0.03 and simp_share > 0.03:
+        return "mixed"
+    return "traditional" if trad_share > simp_share else "simplified"
+
+
+def normalize_document(raw: str, fmt: str, mode: OpenccMode) -> NormalizedDocument:
+    stats = LineStats()
+    html_paragraphs: set[str] | None = None
+    html_meta = PageMeta()
+    if fmt == "html":
+        raw_lines = split_visible_lines(html_visible_text(raw))
+        html_paragraphs, html_meta = _html_main_text(raw)
+    else:
+        raw_lines = split_raw_lines(raw)
+    normalized = [normalize_line(line, mode, stats) for line in raw_lines]
+    kinds, meta = classify_lines([n.text for n in normalized])
+    if html_paragraphs is not None:
+        kinds = [_html_kind(n.text, k, html_paragraphs) for n, k in zip(normalized, kinds, strict=True)]
+        meta = PageMeta(
+            title=html_meta.title or meta.title,
+            published=html_meta.published or meta.published,
+            outlet=html_meta.outlet or meta.outlet,
+            author=html_meta.author or meta.author,
+        )
+    kept: list[MappedText] = []
+    line_rows: list[dict[str, object]] = []
+    cursor = 0
+    for line_no, (raw_line, norm, kind) in enumerate(zip(raw_lines, normalized, kinds, strict=True)):
+        row: dict[str, object] = {
+            "line_no": line_no,
+            "kind": kind.value,
+            "text": norm.text,
+            "raw_start": raw_line.starts[0] if len(raw_line) else None,
+            "raw_end": raw_line.ends[-1] if len(raw_line) else None,
+            "norm_start": None,
+            "norm_end": None,
+        }
+        if kind in KEPT_KINDS and norm.text:
+            if kept:
+                at = kept[-1].ends[-1]
+                kept.append(MappedText("\n", (at,), (at,)))
+                cursor += 1
+            kept.append(norm)
+            row["norm_start"], row["norm_end"] = cursor, cursor + len(norm)
+            cursor += len(norm)
+        line_rows.append(row)
+    text = MappedText.concat(kept) if kept else MappedText("", (), ())
+    flags = []
+    if any(k is LineKind.TRUNCATION for k in kinds):
+        flags.append("truncated")
+    if stats.pinyin_removed:
+        flags.append(f"inline_pinyin_removed:{stats.pinyin_removed}")
+    if stats.mojibake_repaired:
+        flags.append(f"mojibake_repaired:{stats.mojibake_repaired}")
+    garbled_in_body = text.text.count(REPLACEMENT)
+    if garbled_in_body:
+        flags.append(f"garbled_chars:{garbled_in_body}")
+    han = max(1, len(re.findall(f"[{HAN}]", text.text)))
+    # A lost character usually spoils the word and the figure around it: weigh it 20x.
+    quality = round(max(0.0, 1.0 - 20 * garbled_in_body / han), 3)
+    if not text.text.strip():
+        flags.append("no_body_text")
+        quality = 0.0
+    return NormalizedDocument(text, line_rows, meta, flags, quality, detect_script(raw))
+
+
+def split_visible_lines(visible: MappedText) -> list[MappedText]:
+    lines, start = [], 0
+    for i, c in enumerate(visible.text):
+        if c == "\n":
+            lines.append(visible.slice(start, i))
+            start = i + 1
+    lines.append(visible.slice(start, len(visible)))
+    return [line for line in lines if line.text.strip()]
+
+
+def _html_kind(line: str, kind: LineKind, main_paragraphs: set[str]) -> LineKind:
+    if kind not in KEPT_KINDS:
+        return kind
+    compact = re.sub(r"\s+", "", line)
+    if not main_paragraphs:
+        return kind
+    if compact in main_paragraphs or any(len(compact) >= 8 and compact in p for p in main_paragraphs):
+        return kind
+    return LineKind.FURNITURE
+
+
+def normalize_fragment(raw: str, fmt: str, mode: OpenccMode) -> str:
+    """Normalize a slice of raw text the way its document was normalized (no furniture pass).
+
+    For any passage, ``normalize_fragment(raw[raw_start:raw_end])`` equals its text."""
+    visible = html_visible_text(raw) if fmt == "html" else MappedText.from_raw(raw)
+    lines = split_visible_lines(visible) if fmt == "html" else split_raw_lines(visible.text)
+    return "\n".join(t for t in (normalize_line(line, mode).text for line in lines) if t)
+
+
+NORMALIZED_COLUMNS = [
+    "doc_id",
+    "source",
+    "format",
+    "title",
+    "published",
+    "outlet",
+    "author",
+    "script",
+    "quality",
+    "flags",
+    "text",
+    "char_raw_start",
+    "char_raw_end",
+]
+
+
+def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(normalized documents, lines). Rows with an ingest error are skipped."""
+    docs: list[dict[str, object]] = []
+    lines: list[dict[str, object]] = []
+    for row in raw_documents.itertuples(index=False):
+        if pd.notna(row.error) or pd.isna(row.raw_text):
+            continue
+        nd = normalize_document(str(row.raw_text), str(row.format), mode)
+        docs.append(
+            {
+                "doc_id": row.doc_id,
+                "source": row.source,
+                "format": row.format,
+                "title": _simplify(nd.meta.title, mode),
+                "published": _iso_date(nd.meta.published),
+                "outlet": _simplify(nd.meta.outlet, mode),
+                "author": _simplify(nd.meta.author, mode),
+                "script": nd.script,
+                "quality": nd.quality,
+                "flags": nd.flags,
+                "text": nd.text.text,
+                "char_raw_start": list(nd.text.starts),
+                "char_raw_end": list(nd.text.ends),
+            }
+        )
+        lines.extend({"doc_id": row.doc_id, "source": row.source, **r} for r in nd.lines)
+    line_table = pd.DataFrame(lines)
+    for col in ("raw_start", "raw_end", "norm_start", "norm_end"):
+        if col in line_table:
+            line_table[col] = line_table[col].astype("Int64")
+    return pd.DataFrame(docs, columns=NORMALIZED_COLUMNS), line_table
+
+
+def _simplify(value: str | None, mode: OpenccMode) -> str | None:
+    return converter(mode).convert(value) if value else None
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", value)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+__all__ = ["NORMALIZED_COLUMNS", "furniture_reason", "normalize", "normalize_document", "normalize_fragment"]

@@ -1,0 +1,89 @@
+"""Text that remembers where every character came from.
+
+Each character of a `MappedText` carries the half-open span ``[start, end)`` of the raw
+characters it was derived from. Transforms (deletions, replacements, one-to-one
+conversions) return a new `MappedText` whose spans are composed, so any span of the final
+normalized text maps back to the exact raw characters behind it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MappedText:
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def from_raw(cls, raw: str, offset: int = 0) -> MappedText:
+        n = len(raw)
+        return cls(raw, tuple(range(offset, offset + n)), tuple(range(offset + 1, offset + n + 1)))
+
+    @classmethod
+    def concat(cls, parts: Sequence[MappedText]) -> MappedText:
+        return cls(
+            "".join(p.text for p in parts),
+            tuple(i for p in parts for i in p.starts),
+            tuple(i for p in parts for i in p.ends),
+        )
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``[start, end)`` behind the normalized span ``[start, end)`` (end > start)."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"span {start}:{end} outside text of length {len(self.text)}")
+        return self.starts[start], max(self.ends[start:end])
+
+    def slice(self, start: int, end: int) -> MappedText:
+        return MappedText(self.text[start:end], self.starts[start:end], self.ends[start:end])
+
+    def strip(self) -> MappedText:
+        stripped_left = len(self.text) - len(self.text.lstrip())
+        right = len(self.text.rstrip())
+        return self.slice(stripped_left, max(right, stripped_left))
+
+    def translate_chars(self, convert: Callable[[str], str]) -> MappedText:
+        """Apply a length-preserving conversion (OpenCC t2s, width folding); spans are kept."""
+        converted = convert(self.text)
+        if len(converted) != len(self.text):
+            # Phrase-level conversions may change length; fall back to per-character conversion.
+            converted = "".join(convert(c) if len(convert(c)) == 1 else c for c in self.text)
+        return MappedText(converted, self.starts, self.ends)
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> MappedText:
+        """Replace each match by ``repl(match)``.
+
+        Replacement characters inherit the span of the whole match, except when the
+        replacement has the match's length, in which case they map one to one.
+        """
+        text: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for m in pattern.finditer(self.text):
+            a, b = m.span()
+            text.append(self.text[pos:a])
+            starts.extend(self.starts[pos:a])
+            ends.extend(self.ends[pos:a])
+            new = repl(m)
+            if len(new) == b - a:
+                starts.extend(self.starts[a:b])
+                ends.extend(self.ends[a:b])
+            elif new:
+                span_start = self.starts[a] if a < b else (self.starts[a] if a < len(self.starts) else 0)
+                span_end = max(self.ends[a:b]) if a < b else span_start
+                starts.extend([span_start] * len(new))
+                ends.extend([span_end] * len(new))
+            text.append(new)
+            pos = b
+        text.append(self.text[pos:])
+        starts.extend(self.starts[pos:])
+        ends.extend(self.ends[pos:])
+        return MappedText("".join(text), tuple(starts), tuple(ends))

@@ -1,0 +1,163 @@
+"""Extract: the spec's hard cases, as tables of sentences and the records they must (not) give."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import OpenccMode
+from pipeline.extract.indicators import Context, extract_sentence
+from pipeline.extract.quantities import find_quantities
+from pipeline.normalize import normalize_line
+from pipeline.textmap import MappedText
+
+ACHIEVED = Context()
+
+
+def records(sentence: str, ctx: Context = ACHIEVED) -> list[tuple[str, float | None]]:
+    text = normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text
+    return [(r.indicator, r.value) for r in extract_sentence(text, ctx)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # number after the verb, noun after the number; and the other order
+        ("目前本届市委已巡察456个党组织", [("orgs_inspected", 456)]),
+        ("2025年巡察党组织135家", [("orgs_inspected", 135)]),
+        # traditional script and broken-converter pinyin give the same record
+        ("巡察456個黨組織", [("orgs_inspected", 456)]),
+        ("發(fā)現(xiàn)各類問題372個(gè)", [("problems_found", 372)]),
+        ("發現各類問題372個", [("problems_found", 372)]),
+        # an enumeration shares one verb; business sites are not an indicator
+        (
+            "巡察覆盖职能部门26个、事业单位556个、生产经营场所1800余处、65个乡镇及103个村(社区)",
+            [("orgs_inspected", 26), ("orgs_inspected", 556), ("townships_inspected", 65), ("villages_inspected", 103)],
+        ),
+        # 对…开展巡察 frame
+        ("对6家市级单位、10个县级检察院开展常规巡察", [("orgs_inspected", 6), ("orgs_inspected", 10)]),
+        # the agent is not counted: 10 county committees inspected 1975 organizations
+        ("10个县(市、区)委巡察1975个党组织", [("orgs_inspected", 1975)]),
+        # Chinese numerals and 万
+        ("对11.1万个村党组织开展了巡察", [("villages_inspected", 111000)]),
+        ("开展两轮巡察", [("rounds", 2)]),
+        ("发现问题三千余个", [("problems_found", 3000)]),
+        # ellipsis: the total is not inspected, the elided noun is villages
+        ("全市2920个村(社区)累计完成巡察2720个,覆盖率93.2%", [("villages_inspected", 2720), ("coverage_rate", 93.2)]),
+        # 15 aspects, 177 problems
+        ("发现落实主体责任等15个方面177个问题", [("problems_found", 177)]),
+        # found and resolved in one figure: two records
+        ("发现并督促解决各类问题138.6万个", [("problems_found", 1386000), ("problems_resolved", 1386000)]),
+        # compound count: 31 clues concerning 42 people
+        ("移交问题线索31件42人", [("clues_transferred", 31)]),
+        ("推动解决民生实事729件", [("problems_resolved", 729)]),
+        ("立行立改各类问题325个", [("problems_resolved", 325)]),
+        # rounds from a list of ordinals is a count
+        ("先后开展五届市委第七、八轮巡察", [("rounds", 2)]),
+        ("第五、第六轮巡察", [("rounds", 2)]),
+        ("共开展10轮巡视", [("rounds", 10)]),
+        ("制发巡察建议书65份", [("suggestions_issued", 65)]),
+        ("提出意见建议450条", [("suggestions_issued", 450)]),
+        ("健全完善巡回指导、信访受理等制度15项", [("rules_established", 15)]),
+        ("推动建立健全制度机制X项", [("rules_established", None)]),
+        ("培训专兼职巡察干部963人次", [("people_trained", 963)]),
+        ("向市委提交专题报告2份", [("reports_submitted", 2)]),
+        ("问责12人,给予党纪政务处分8人", [("people_held_accountable", 12), ("people_held_accountable", 8)]),
+        ("提级巡察70个乡镇", [("townships_inspected", 70)]),
+        (
+            "新一届省委巡视对象共300个,其中,全覆盖对象270个,包括13个市(地)、125个县(市、区)",
+            [("orgs_inspected", 300), ("orgs_inspected", 270), ("orgs_inspected", 13), ("orgs_inspected", 125)],
+        ),
+    ],
+)
+def test_extract_finds_indicator(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "深入学习贯彻党的二十届四中全会精神,开展十四届省委第五轮巡视",  # ordinals
+        "省委第十一轮巡视完成进驻",
+        "根据《巡察工作规定》(市巡字〔2025〕12号)",  # document number
+        "每轮巡察进驻时间一般为3至5天",  # ranges and durations
+        "问题整改完成率98.6%",  # a rate that is not coverage
+        "发现问题数同比增长12%",  # year-on-year change
+        "同比增加问题线索15条",
+        "举报电话:0571-88886666,网站备案号京ICP备12345678号",
+        "召开巡察工作会议5次,组建巡察组12个",  # meetings and teams
+        "相关做法被中央媒体报道7次",
+        "设置数据分析等业务培训课程6节",
+        "对108家单位开展巡察整改专题培训",  # the verb is training, not inspecting
+        "每轮成立15个左右省委巡视组",
+        "两个维护、四个意识、一把手监督",  # numerals inside fixed terms
+        "为奋力谱写中国式现代化X篇章提供坚强保障",
+        "X县委巡察办深入贯彻落实",
+        "全市共有2920个村(社区)",  # a total, not what was inspected
+        "抽调审计专业人员X人次参与巡察",
+    ],
+)
+def test_extract_ignores_non_indicator(sentence: str) -> None:
+    assert records(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("生产经营场所等巡察党组织1800余家", "at_least"),
+        ("巡察党组织300多个", "at_least"),
+        ("巡察党组织300个以上", "at_least"),
+        ("巡察党组织超过300个", "at_least"),
+        ("巡察党组织约300个", "approx"),
+        ("巡察党组织近300个", "approx"),
+        ("每轮巡视对象30个左右", "approx"),
+        ("巡察党组织不到300个", "at_most"),
+        ("巡察党组织300个", "exact"),
+    ],
+)
+def test_extract_reads_qualifier(sentence: str, qualifier: str) -> None:
+    found = extract_sentence(sentence, ACHIEVED)
+    assert [r.qualifier for r in found] == [qualifier]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ctx", "modality"),
+    [
+        ("2025年巡察党组织135家", ACHIEVED, "achieved"),
+        ("计划开展3轮巡察", ACHIEVED, "planned"),
+        ("力争对120个村(社区)开展巡察", ACHIEVED, "planned"),
+        ("共开展10轮巡视", Context(heading="问:《规划》对新一届省委巡视对象作了哪些部署?"), "planned"),
+        ("对30个党组织开展巡察", Context(planned_block=True), "planned"),
+        ("本届以来已巡察党组织208个", Context(plan_document=True), "achieved"),
+    ],
+)
+def test_extract_tells_plans_from_results(sentence: str, ctx: Context, modality: str) -> None:
+    assert [r.modality for r in extract_sentence(sentence, ctx)] == [modality]
+
+
+def test_extract_masked_figure_is_kept_without_value() -> None:
+    [rec] = extract_sentence("移交问题线索X条", ACHIEVED)
+    assert rec.masked and rec.value is None and rec.indicator == "clues_transferred"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("1,234个", [1234.0]),
+        ("3.1万个", [31000.0]),
+        ("两轮", [2.0]),
+        ("一百二十个", [120.0]),
+        ("卅个", [30.0]),
+        ("十四个", [14.0]),
+        ("XX条", [None]),
+        ("××项", [None]),
+        ("93.2%", [93.2]),
+    ],
+)
+def test_extract_quantity_recognizer_reads_numbers(text: str, values: list[float | None]) -> None:
+    assert [q.value for q in find_quantities(text)] == values
+
+
+def test_extract_subject_and_period_are_filled() -> None:
+    [rec] = extract_sentence("2025年,市委巡察组对12家单位开展常规巡察", ACHIEVED)
+    assert rec.subject is not None and "市委" in rec.subject
+    assert rec.period == "2025"

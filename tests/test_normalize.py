@@ -1,0 +1,194 @@
+"""Normalize: artefacts repaired, furniture dropped, every character traceable to the raw."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import OpenccMode
+from pipeline.furniture import LineKind, classify_lines, furniture_reason
+from pipeline.normalize import normalize_document, normalize_fragment, normalize_line
+from pipeline.textmap import MappedText
+
+
+def norm(text: str, mode: OpenccMode = OpenccMode.T2S) -> str:
+    return normalize_line(MappedText.from_raw(text), mode).text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("發(fā)現(xiàn)各類問題372個(gè)", "发现各类问题372个"),
+        ("巡察党组织(zǔ zhī)56个", "巡察党组织56个"),
+        ("推动解决(jiě jué)问题", "推动解决问题"),
+        ("問題(wen ti)线索", "问题线索"),  # toneless but valid pinyin syllables
+        ("巡察456個黨組織", "巡察456个党组织"),
+        ("１２３个ＡＢＣ％", "123个ABC%"),
+        ("『兩個維護』「政治體檢」", "“两个维护”“政治体检”"),
+        ("  市委   巡察办\u3000\u3000工作  ", "市委 巡察办 工作"),
+        ("å·¡å¯Ÿ工作", "巡察工作"),
+    ],
+)
+def test_normalize_repairs_web_artefacts(raw: str, expected: str) -> None:
+    assert norm(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "10个县(市、区)委巡察1975个党组织",
+        "对103个村(社区)开展巡察",
+        "65个乡镇(街道)",
+        "巡察(含专项巡察)3轮",
+        "运用大数据平台(BI)分析",
+        "《条例》(试行)",
+    ],
+)
+def test_normalize_keeps_legitimate_parentheses(kept: str) -> None:
+    assert norm(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "garbled"),
+    [("巡察\ufffd\ufffd工作", 2), ("巡察?作发现问题", 1), ("巡察？？作", 2), ("巡察工作", 0), ("What? 巡察", 0)],
+)
+def test_normalize_flags_garbled_spans(raw: str, garbled: int) -> None:
+    assert norm(raw).count("\ufffd") == garbled
+
+
+@pytest.mark.parametrize(
+    ("mode", "raw", "expected"),
+    [
+        (OpenccMode.T2S, "巡察幹部發現問題", "巡察干部发现问题"),
+        (OpenccMode.TW2S, "臺灣的巡察幹部著手整改", "台湾的巡察干部着手整改"),
+        (OpenccMode.HK2S, "巡察幹部發現問題", "巡察干部发现问题"),
+    ],
+)
+def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected: str) -> None:
+    assert norm(raw, mode) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("您当前的位置 : 东北网 > 绥化新闻网 > 本地新闻 > 要闻", "breadcrumb"),
+        ("首页 > 工作动态 > 巡察工作", "breadcrumb"),
+        ("来源:绥化日报 2026-02-03 字体:", "source_line"),
+        ("2022年06月14日16:09 | 来源:人民网-黑龙江频道", "source_line"),
+        ("(责编:王思迪、李忠双)", "editor_line"),
+        ("编辑:韩敏", "editor_line"),
+        ("小字号", "page_control"),
+        ("【打印】【关闭】", "page_control"),
+        ("返回顶部", "page_control"),
+        ("分享让更多人看到", "page_control"),
+        ("版权所有 © 某某新闻网 京ICP备12345678号", "copyright"),
+        ("国内要闻 省内要闻 本地要闻 精彩点击 专题新闻 通知公告", "navigation"),
+        ("网友评论 文明上网 理性发言", "comment_board"),
+        ("---此处隐藏4391字,下载后查看---", "truncation"),
+    ],
+)
+def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "2025年,市委巡察机构坚持以习近平新时代中国特色社会主义思想为指导,先后开展五届市委第七、八轮巡察。",
+        "坚守政治定位 “政治体检”更加精准",
+        "问:请你介绍一下《规划》出台的背景和意义?",
+        "向市委提交专题报告2份,有针对性地剖析成因、提出建议、服务决策。",
+        "一、2025年巡察工作开展情况",
+        "巡察来源于党章的授权,编辑巡察手册是规范化建设的一环。",
+    ],
+)
+def test_normalize_keeps_body_line(body: str) -> None:
+    assert furniture_reason(body) is None
+
+
+def test_normalize_drops_related_article_list_with_numbers() -> None:
+    lines = [
+        "巡察整改取得实效",
+        "全市发现问题120个,已整改115个。",
+        "相关新闻",
+        "• 我市召开巡察工作会议 2025-03-01",
+        "• 某县巡察发现问题52个 2025-02-11",
+        "返回顶部",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1] is LineKind.BODY
+    assert all(k is LineKind.FURNITURE for k in kinds[2:])
+
+
+def test_normalize_takes_page_metadata() -> None:
+    raw = (
+        "国内 省内 本地 专题 通知 视频\n\n深化政治巡察 推动整改落实\n\n来源:某某日报 2026-02-03 字体:\n\n"
+        "王英华\n\n  2025年,市委巡察机构发现问题56个。\n\n编辑:韩敏\n"
+    )
+    doc = normalize_document(raw, "text", OpenccMode.T2S)
+    assert doc.meta.title == "深化政治巡察 推动整改落实"
+    assert doc.meta.published == "2026-02-03"
+    assert doc.meta.outlet == "某某日报"
+    assert doc.meta.author == "王英华"
+    assert doc.text.text.splitlines() == ["深化政治巡察 推动整改落实", "王英华", "2025年,市委巡察机构发现问题56个。"]
+
+
+def test_normalize_truncation_marker_sets_flag_and_never_reaches_text() -> None:
+    raw = "2025年巡察工作开展情况\n发现问题56个。\n---此处隐藏4391字,下载后查看---\n2026年将继续深化巡察。\n"
+    doc = normalize_document(raw, "text", OpenccMode.T2S)
+    assert "truncated" in doc.flags
+    assert "隐藏" not in doc.text.text
+
+
+def test_normalize_garbled_text_lowers_quality() -> None:
+    clean = normalize_document("市委巡察组发现问题56个,移交问题线索12条。\n", "text", OpenccMode.T2S)
+    garbled = normalize_document("市委巡察组发现问\ufffd\ufffd56个,移交?题线索12条。\n", "text", OpenccMode.T2S)
+    assert clean.quality == 1.0
+    assert garbled.quality < 0.9
+    assert "garbled_chars:3" in garbled.flags
+
+
+def test_normalize_html_keeps_article_and_offsets() -> None:
+    raw = (
+        "<html><head><title>巡察工作综述_某某网</title></head><body>"
+        "<div class='nav'><a>首页</a> <a>要闻</a> <a>专题</a> <a>视频</a></div>"
+        "<div class='article'><h1>巡察工作综述</h1>"
+        "<p>2025年,市委巡察组对12家单位开展常规巡察,发现问题86个&ldquo;立行立改&rdquo;31个。</p>"
+        "<p>市委巡察办推动建立健全制度机制15项,向市委提交专题报告2份,持续深化巡察成果运用。</p></div>"
+        "<div class='footer'>版权所有 某某网 京ICP备000001号</div></body></html>"
+    )
+    doc = normalize_document(raw, "html", OpenccMode.T2S)
+    assert "发现问题86个“立行立改”31个" in doc.text.text
+    assert "ICP" not in doc.text.text
+    at = doc.text.text.index("发现问题")
+    a, b = doc.text.raw_span(at, at + 4)
+    assert raw[a:b] == "发现问题"
+
+
+HAN = st.sampled_from(list("巡察组发现问题党组织村社区乡镇街道線索發現問題個黨組織"))
+PIECES = st.one_of(
+    HAN,
+    st.sampled_from(
+        ["(fā)", "(xiàn)", "(社区)", "１２", "『", "』", "\ufffd", "?", "  ", "\u3000", "372", "(市、区)", "å·¡å¯Ÿ"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(PIECES, min_size=1, max_size=25).map("".join), min_size=1, max_size=6))
+def test_normalize_every_line_maps_back_to_raw(lines: list[str]) -> None:
+    raw = "\n".join(lines)
+    doc = normalize_document(raw, "text", OpenccMode.T2S)
+    for a, b in _line_spans(doc.text.text):
+        raw_start, raw_end = doc.text.raw_span(a, b)
+        assert normalize_fragment(raw[raw_start:raw_end], "text", OpenccMode.T2S) == doc.text.text[a:b]
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line:
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
