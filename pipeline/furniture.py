@@ -54,18 +54,24 @@ COPYRIGHT = re.compile(
     r"建议使用.{0,20}浏览器|分辨率|未经.{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
     re.IGNORECASE,
 )
+# Document-sharing sites wrap reports in their own banners.
+DOC_SITE = re.compile(
+    r"本文为.{0,6}(范文|模板)|请根据本单位实际|本文档共\s*\d+\s*页|下载积分|文档下载后|如有侵权|\d+\s*上传\b|上传时间|文档格式|点击下载|免费下载"
+)
 COMMENT_BOARD = re.compile(
     r"网友评论|发表评论|我要评论|评论须知|文明上网|理性发言|已有\d+人(参与|评论)|登录后(才能)?评论|"
     r"请遵守.{0,12}(法律|法规|管理规定)|所有评论仅代表网友意见|网友.{0,6}留言"
 )
 RELATED_HEADING = re.compile(
     r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
-    r"热门文章|热门推荐|精彩推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐)\s*[】\]]?\s*(更多\s*>*)?$"
+    r"热门文章|热门推荐|精彩推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
 )
 LIST_ITEM = re.compile(r"^[•·▪■●◆◇○□▶►\-*]\s*\S")
 TRAILING_STAMP = re.compile(r"(\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2})\s*$")
-SITE_NAME = re.compile(r"^\S{1,14}(网|网站|新闻网|在线|频道|门户|日报|晚报|报社|客户端)\s*©?$")
-AUTHOR_PREFIX = re.compile(r"^(作者|撰稿|文|记者|通讯员|本报记者)\s*[:：/]?\s*")
+SITE_NAME = re.compile(
+    r"^[^\s:：]{1,8}(网|网站|新闻网|在线|频道|门户|日报|晚报|报社|客户端|融媒体中心|融媒|传媒|电视台|广播电视台)\s*©?$"
+)
+AUTHOR_PREFIX = re.compile(r"^(作者|撰稿|文|记者|通讯员|本报记者|见习记者|特约记者)\s*[:：/]?\s*")
 PERSON_NAMES = re.compile(r"^[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$")
 OUTLET = re.compile(r"来源\s*[:：]\s*([^\s|｜:：]{2,30}?)(?=\s|$|\d{4}[-年/.]|字体|作者|编辑|[|｜])")
 
@@ -81,7 +87,7 @@ class PageMeta:
 def _is_nav_bar(line: str) -> bool:
     """A menu: many short items separated by spaces or bars, no sentence punctuation."""
     items = [t for t in re.split(r"[\s|｜/]+", line) if t]
-    if len(items) < 4 or SENTENCE_PUNCT.search(line):
+    if len(items) < 4 or SENTENCE_PUNCT.search(line) or AUTHOR_PREFIX.match(line):
         return False
     return all(len(t) <= 8 for t in items)
 
@@ -102,6 +108,8 @@ def furniture_reason(line: str) -> str | None:
         return "copyright"
     if COMMENT_BOARD.search(line) and len(line) < 200:
         return "comment_board"
+    if DOC_SITE.search(line) and len(line) < 80:
+        return "document_site"
     if _is_nav_bar(line):
         return "navigation"
     return None
@@ -165,7 +173,7 @@ def _mark_header_lines(lines: list[str], kinds: list[LineKind]) -> None:
             continue
         if line.startswith(("——", "--", "—")) and len(line) <= 60:
             kinds[i] = LineKind.SUBTITLE
-        elif len(line) <= 30 and (PERSON_NAMES.match(line) or AUTHOR_PREFIX.match(line)):
+        elif len(line) <= 40 and (PERSON_NAMES.match(line) or AUTHOR_PREFIX.match(line)):
             kinds[i] = LineKind.BYLINE
         else:
             return

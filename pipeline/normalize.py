@@ -280,7 +280,11 @@ def normalize_document(raw: str, fmt: str, mode: OpenccMode) -> NormalizedDocume
     normalized = [normalize_line(line, mode, stats) for line in raw_lines]
     kinds, meta = classify_lines([n.text for n in normalized])
     if html_paragraphs is not None:
-        kinds = [_html_kind(n.text, k, html_paragraphs) for n, k in zip(normalized, kinds, strict=True)]
+        title = re.sub(r"\s+", "", _simplify(html_meta.title, mode) or "")
+        kinds = [
+            LineKind.TITLE if title and re.sub(r"\s+", "", n.text) == title else _html_kind(n.text, k, html_paragraphs)
+            for n, k in zip(normalized, kinds, strict=True)
+        ]
         meta = PageMeta(
             title=html_meta.title or meta.title,
             published=html_meta.published or meta.published,

@@ -8,10 +8,12 @@ inspecting body its title, source line and body name first and most often.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -39,10 +41,12 @@ class Division:
 
 @lru_cache(maxsize=1)
 def _divisions() -> pd.DataFrame:
-    from importlib.resources import files
-
-    table = pd.read_csv(str(files("cpca").joinpath("resources/adcodes.csv")), dtype=str)
-    return table
+    # Read cpca's data file without importing cpca: its __init__ needs pkg_resources, which
+    # setuptools 80+ no longer ships.
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cpca (administrative divisions table) is not installed")
+    return pd.read_csv(Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv", dtype=str)
 
 
 def _short(name: str) -> str:

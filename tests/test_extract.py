@@ -125,7 +125,7 @@ def test_extract_reads_qualifier(sentence: str, qualifier: str) -> None:
         ("2025年巡察党组织135家", ACHIEVED, "achieved"),
         ("计划开展3轮巡察", ACHIEVED, "planned"),
         ("力争对120个村(社区)开展巡察", ACHIEVED, "planned"),
-        ("共开展10轮巡视", Context(heading="问:《规划》对新一届省委巡视对象作了哪些部署?"), "planned"),
+        ("共开展10轮巡视", Context(question="问:《规划》对新一届省委巡视对象作了哪些部署?"), "planned"),
         ("对30个党组织开展巡察", Context(planned_block=True), "planned"),
         ("本届以来已巡察党组织208个", Context(plan_document=True), "achieved"),
     ],

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline.config import Segmenter
 from pipeline.extract.quantities import Quantity, find_quantities
+from pipeline.words import domain_tokenizer
 
 INDICATOR_TYPES = (
     "orgs_inspected",
@@ -39,14 +41,14 @@ ENUM_SEPARATORS = "、和及与"
 CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     ("inspect", r"政治体检|巡视巡察|巡察|巡视|全覆盖|覆盖|进驻"),
-    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈问题"),
+    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|化解|纠正|整治|清退|销号"),
     ("transfer", r"移交|移送|转交|转办|交办"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
     ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|修订|修改|新建"),
     ("train", r"培训|轮训|调训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
-    ("account", r"问责|处分|追责|诫勉|组织处理|纪律处理|立案"),
+    ("account", r"问责|处分|追责|诫勉|组织处理|纪律处理"),
     # Verbs that govern a count of something else: the search for a cue stops here.
     (
         "other",
@@ -64,7 +66,7 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("report", r"专题报告|综合报告|报告"),
     ("suggestion", r"建议书|意见建议|建议|提醒函|意见书"),
     ("rule", r"制度|机制|办法|规定|规章|细则|规范"),
-    ("problem", r"问题|短板|弱项|隐患|诉求|实事|急难愁盼|事项|难题"),
+    ("problem", r"问题|短板|弱项|隐患|诉求|[实难急小烦揪操]心?事|急难愁盼|事项|难题"),
     (
         "org",
         r"党组织|党委|党组|党支部|单位|部门|企业|国企|高校|学校|院校|医院|检察院|法院|公安|机关|对象|开发区|园区|"
@@ -125,8 +127,12 @@ COVERAGE_BEFORE = re.compile(r"覆盖(率|面|比例)[^，,。；;]{0,8}$")
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
 PLAN_HEADING = re.compile(
-    r"规划|计划|打算|思路|下一步|展望|工作要点|今后|未来|安排|目标任务|部署|20\d\d年(工作)?(重点|要点|任务)"
+    r"规划|计划|打算|思路|下一步|展望|工作要点|今后|未来|目标任务|20\d\d年(工作)?(重点|要点|任务)"
 )
+# An interview question about a plan (作了哪些部署, 有哪些安排) makes its answer a plan.
+PLAN_QUESTION = re.compile(r"部署|安排|打算|规划|计划|将|今后|下一步")
+# The review section of a plan document reports results: 一、工作基础, 主要成效.
+BACKGROUND_HEADING = re.compile(r"基础|回顾|成效|成绩|现状|形势|总结|取得|进展")
 PLAN_SENTENCE = re.compile(
     r"计划|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年|每年安排|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
     r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
@@ -151,6 +157,7 @@ class Context:
     """What the sentence's surroundings say: section headings, plan blocks, the document."""
 
     heading: str = ""
+    question: str = ""
     passage: str = ""
     planned_block: bool = False
     plan_document: bool = False
@@ -180,8 +187,10 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 def noun_class(phrase: str) -> str | None:
     """Class of a noun phrase by its head (Chinese noun phrases are head-final)."""
+    phrase = re.sub(r"[的\s]+$", "", phrase)
     found = list(NOUN_PATTERN.finditer(phrase))
-    if not found:
+    # The head ends the phrase: 县(市、区)殡葬 is about funerals, not counties.
+    if not found or found[-1].end() < len(phrase.rstrip(")")):
         return None
     head = found[-1]
     if head.group(0) in BELONGING_HEADS:
@@ -192,23 +201,47 @@ def noun_class(phrase: str) -> str | None:
 
 
 def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
-    """The counted noun after the measure word: up to a separator, a cue verb or another number."""
+    """The counted noun after the measure word: up to a separator, a cue verb or another number
+    (a separator inside brackets, as in 县(市、区), does not end it)."""
     tail = sentence[q.end : clause_end]
     stop = len(tail)
     for m in re.finditer(rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|等(?!级)", tail):
+        if tail.count("(", 0, m.start()) > tail.count(")", 0, m.start()):
+            continue
         stop = m.start()
         break
     cue = CUE_PATTERN.search(tail, 0, stop)
     # A noun may contain a cue word (巡察对象, 巡视整改问题): only cut at cues that follow a noun head.
     if cue and cue.start() > 0 and noun_class(tail[: cue.start()]):
         stop = cue.start()
-    return tail[:stop].strip()
+    return _noun_prefix(tail[:stop].strip())
+
+
+# Words jieba tags as nouns that end a counted noun phrase in these reports.
+NOT_NOUN = re.compile(r"细化|分解|梳理|汇总|纳入|全部|均|都|分别|已|已经|先后|逐一|同步|共|累计|其中")
+
+
+def _noun_prefix(text: str) -> str:
+    """The leading noun phrase of `text`: tokens up to the first verb, preposition, conjunction,
+    adverb or particle (问题细化为整改措施 → 问题). Brackets stay inside the phrase."""
+    out, depth = [], 0
+    for tok in domain_tokenizer(Segmenter.FAST).tag(text):
+        if tok.token in "(（":
+            depth += 1
+        elif tok.token in ")）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ((tok.pos[:1] in "vpcduf" and tok.pos != "vn") or NOT_NOUN.fullmatch(tok.token)):
+            break
+        out.append(tok.token)
+    return "".join(out)
 
 
 def _noun_before(sentence: str, q: Quantity, clause_start: int) -> str:
     """The noun right before the number (巡察党组织135家 → 党组织)."""
     head = sentence[clause_start : q.start]
-    head = re.sub(r"(共|共计|总计|合计|累计|达|达到|为|是|有|计)$", "", head)
+    head = re.sub(
+        r"(共|共计|总计|合计|累计|达|达到|为|是|有|计|不少于|不低于|至少|不超过|不到|不足|超过|约|近)$", "", head
+    )
     cut = max(
         [m.end() for m in re.finditer(rf"[{ENUM_SEPARATORS}]", head)]
         + [m.end() for m in CUE_PATTERN.finditer(head)]
@@ -250,7 +283,8 @@ def _frame_cue(
     sentence: str, clause_start: int, q: Quantity, clause_end: int, left_cue: re.Match[str] | None
 ) -> str | None:
     """`对…开展巡察` / `对…进行政治体检`: the quantity sits between 对 and the verb closing the frame."""
-    dui = sentence.rfind("对", clause_start, q.start)
+    openers = list(FRAME_OPENERS.finditer(sentence, clause_start, q.start))
+    dui = openers[-1].start() if openers else -1
     if dui == -1 or (left_cue is not None and left_cue.start() > dui):
         return None
     closing = [m for m in CUE_PATTERN.finditer(sentence, q.end, clause_end)]
@@ -263,81 +297,133 @@ def _cls(m: re.Match[str] | None) -> str | None:
     return m.lastgroup if m else None
 
 
-def classify_quantity(
-    sentence: str, q: Quantity, previous: list[tuple[Quantity, str | None, str | None]]
-) -> tuple[str | None, str, str | None]:
-    """(indicator type or None, counted noun, cue class) for one quantity."""
+@dataclass(frozen=True)
+class Seen:
+    """A quantity already typed in this sentence: enumerations and ellipses refer back to it."""
+
+    quantity: Quantity
+    kind: str | None
+    noun: str | None
+    cue: str | None
+
+
+# Verbs whose object is implied: 建章立制31项 counts rules, 已完成整改33个 counts problems.
+IMPLIED_NOUN = {"rules": "rule", "resolve": "problem"}
+NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未)[^，,。；;]{0,4}$")
+# Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
+POST_VERB = re.compile(
+    r"^(已|均|已经|先后|同步)?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)"
+)
+FRAME_OPENERS = re.compile(r"对|将|把")
+PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
+PLACE_FOLLOWER = re.compile(r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的|党|委|纪委)")
+
+
+def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
+    """Type one quantity: its indicator (or None), counted noun and governing cue class."""
+    none = Seen(q, None, None, None)
     clause_start, clause_end = _clause_bounds(sentence, q.number_start)
     before_text = sentence[: q.start]
-    if q.unit in NEVER_UNITS or not q.unit:
-        return None, "", None
+    if q.unit in NEVER_UNITS or not q.unit or (q.is_chinese and q.value == 1):
+        return none  # 一个 is an article far more often than a count
     if (
         CHANGE_WORDS.search(before_text)
         or RANGE_AFTER.match(sentence[q.number_end :])
         or RANGE_BEFORE.search(before_text)
+        or before_text.endswith("第")
     ):
-        return None, "", None
-    if before_text.endswith("第"):
-        return None, "", None
+        return none
     if q.is_percent:
-        return ("coverage_rate" if COVERAGE_BEFORE.search(before_text) else None), "覆盖率", "inspect"
+        kind = "coverage_rate" if COVERAGE_BEFORE.search(before_text) else None
+        return Seen(q, kind, "覆盖率", "inspect")
     if q.unit in ("轮", "轮次"):
-        if ROUNDS_EXCLUDE_BEFORE.search(before_text):
-            return None, "", None
-        after = sentence[q.end : clause_end]
-        near = _cues_left(sentence, clause_start, q.start)
-        left = near[0] if near else None
-        if ROUNDS_FOLLOWER.match(after) or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
-            return "rounds", "巡察" if "巡察" in sentence[q.end : q.end + 8] else "巡视", "inspect"
-        return None, "", None
+        return _rounds(sentence, q, clause_start, clause_end)
 
     cues = _cues_left(sentence, clause_start, q.start)
     frame = _frame_cue(sentence, clause_start, q, clause_end, cues[0] if cues else None)
     noun = _noun_after(sentence, q, clause_end)
     noun_cls = noun_class(noun) if noun else None
-    if noun_cls is None:
+    if not noun:
         before_noun = _noun_before(sentence, q, clause_start)
         if before_noun and noun_class(before_noun):
             noun, noun_cls = before_noun, noun_class(before_noun)
-        elif not noun:
-            # Ellipsis: 全市2920个村(社区)累计完成巡察2720个 — the noun is the last one with this unit.
-            for prev_q, _, prev_noun in reversed(previous):
-                if prev_q.unit == q.unit and prev_noun:
-                    noun, noun_cls = prev_noun, noun_class(prev_noun)
-                    break
+        else:
+            noun, noun_cls = _elided_noun(sentence, q, clause_start, cues, previous)
 
+    # What follows the counted noun (or the figure, when the noun stood before it or was elided).
+    after_noun = sentence[q.end + len(noun) :] if noun and sentence.startswith(noun, q.end) else sentence[q.end :]
+    # A place is counted only as a whole; followed by another noun it is a modifier:
+    # 10个县(市、区)殡葬、养老服务…等4个领域 counts fields, not counties.
+    if noun_cls == "org" and PLACE_HEAD.search(noun) and not PLACE_FOLLOWER.match(after_noun):
+        return Seen(q, None, noun, None)
     # A body followed by its own verb is the agent, not the object: 10个县(市、区)委巡察1975个…
-    if noun.endswith(("委", "巡察组", "巡视组", "巡察办", "巡视办")) and SUBJECT_FOLLOWERS.match(
-        sentence[q.end + len(noun) :]
+    if (
+        frame is None
+        and noun.endswith(("委", "巡察组", "巡视组", "巡察办", "巡视办"))
+        and SUBJECT_FOLLOWERS.match(after_noun)
     ):
-        return None, noun, None
+        return Seen(q, None, noun, None)
     people = q.unit in PEOPLE_UNITS or noun_cls == "people"
     left_cue = _governing_cue(cues, noun_cls, people)
-    if frame is None and left_cue is None and TOTAL_MARKER.search(sentence[clause_start : q.start]):
-        return None, noun, None
-
+    if frame is None and TOTAL_MARKER.search(sentence[clause_start : q.start]) and _cls(left_cue) != "inspect":
+        return Seen(q, None, noun, None)  # 全市2920个村(社区): the jurisdiction's total
+    if left_cue is not None and NEGATED.search(sentence[: left_cue.start()]):
+        return Seen(q, None, noun, None)  # 尚未完成整改的3个问题
     cue = frame or _cls(left_cue)
+    if cue is None and POST_VERB.match(after_noun):
+        cue = "inspect"
     if cue is None:
-        inherited = _breakdown_type(sentence, clause_start, previous)
-        if inherited:
-            return inherited, noun, "inherited"
-        return None, noun, None
+        inherited = _breakdown_cue(sentence, clause_start, previous)
+        if inherited is None:
+            return Seen(q, None, noun, None)
+        cue = inherited
     if people:
         if cue == "train" and q.unit in PEOPLE_UNITS:
-            return "people_trained", noun or "干部", cue
+            return Seen(q, "people_trained", noun or "干部", cue)
         if cue == "account" and q.unit in ("人", "名"):
-            return "people_held_accountable", noun, cue
-        return None, noun, cue
-    if noun_cls is None:
-        return None, noun, cue
-    return TYPE_TABLE.get((cue, noun_cls)), noun, cue
+            return Seen(q, "people_held_accountable", noun, cue)
+        return Seen(q, None, noun, cue)
+    if (
+        noun_cls is None
+        and cue in IMPLIED_NOUN
+        and left_cue is not None
+        and re.fullmatch(r"(了|到位)?", sentence[left_cue.end() : q.start])
+    ):
+        noun_cls = IMPLIED_NOUN[cue]
+    kind = TYPE_TABLE.get((cue, noun_cls)) if noun_cls else None
+    return Seen(q, kind, noun, cue)
 
 
-def _breakdown_type(
-    sentence: str, clause_start: int, previous: list[tuple[Quantity, str | None, str | None]]
-) -> str | None:
-    """A clause that breaks down the figure before it (其中…, 包括…) inherits its type."""
-    typed = [t for _, t, _ in previous if t]
+def _elided_noun(
+    sentence: str, q: Quantity, clause_start: int, cues: list[re.Match[str]], previous: list[Seen]
+) -> tuple[str, str | None]:
+    """The noun a report leaves out: topicalized before the verb (问题已整改1603个) or the
+    last one counted with the same measure word (全市2920个村(社区)累计完成巡察2720个)."""
+    if cues:
+        topic = re.match(r"^(.*?)(已经|已|均|全部)$", sentence[clause_start : cues[0].start()])
+        head = re.split(r"[、的]", topic.group(1))[-1][-6:] if topic else ""
+        if head and noun_class(head):
+            return head, noun_class(head)
+    for seen in reversed(previous):
+        if seen.quantity.unit == q.unit and seen.noun:
+            return seen.noun, noun_class(seen.noun)
+    return "", None
+
+
+def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> Seen:
+    if ROUNDS_EXCLUDE_BEFORE.search(sentence[: q.start]):
+        return Seen(q, None, None, None)
+    after = sentence[q.end : clause_end]
+    near = _cues_left(sentence, clause_start, q.start)
+    left = near[0] if near else None
+    if ROUNDS_FOLLOWER.match(after) or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
+        return Seen(q, "rounds", "巡察" if "巡察" in sentence[q.end : q.end + 8] else "巡视", "inspect")
+    return Seen(q, None, None, None)
+
+
+def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> str | None:
+    """A clause that breaks down the figure before it (其中…, 包括…) takes that figure's verb."""
+    typed = [seen.cue for seen in previous if seen.kind and seen.cue]
     if not typed:
         return None
     clause = sentence[clause_start:]
@@ -372,7 +458,9 @@ def modality(sentence: str, q_start: int, ctx: Context) -> str:
     before = sentence[:q_start]
     if PLAN_SENTENCE.search(before):
         return "planned"
-    if ctx.planned_block or ctx.plan_document or PLAN_HEADING.search(ctx.heading):
+    if ctx.plan_document and BACKGROUND_HEADING.search(ctx.heading) and not PLAN_HEADING.search(ctx.heading):
+        return "achieved"
+    if ctx.planned_block or ctx.plan_document or PLAN_HEADING.search(ctx.heading) or PLAN_QUESTION.search(ctx.question):
         return "achieved" if PAST_SENTENCE.search(before) and not ctx.planned_block else "planned"
     return "achieved"
 
@@ -397,7 +485,7 @@ def subject(sentence: str, q_start: int, ctx: Context) -> str | None:
 def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
     """All indicator records of one normalized sentence."""
     out: list[Indicator] = []
-    previous: list[tuple[Quantity, str | None, str | None]] = []
+    previous: list[Seen] = []
     ordinal_spans = []
     for a, b, count in _rounds_from_ordinals(sentence):
         ordinal_spans.append((a, b))
@@ -422,10 +510,11 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
             continue
         # Compound counts (31件42人): the second figure counts the same items another way.
         if i > 0 and quantities[i - 1].end == q.start:
-            previous.append((q, None, None))
+            previous.append(Seen(q, None, None, None))
             continue
-        kind, noun, _cue = classify_quantity(sentence, q, previous)
-        previous.append((q, kind, noun or None))
+        seen = classify_quantity(sentence, q, previous)
+        previous.append(seen)
+        kind, noun = seen.kind, seen.noun or ""
         if kind is None:
             continue
         mod = modality(sentence, q.start, ctx)

@@ -33,6 +33,12 @@ def measure_words() -> tuple[str, ...]:
 
 # Qualifiers. Where a word is a qualifier is its position: before the number or after it.
 PREFIX_QUALIFIERS = [
+    # Longer words first: 不少于 before 少于.
+    ("不少于", "at_least"),
+    ("不低于", "at_least"),
+    ("至少", "at_least"),
+    ("不超过", "at_most"),
+    ("最多", "at_most"),
     ("大约", "approx"),
     ("约", "approx"),
     ("将近", "approx"),
@@ -49,7 +55,6 @@ PREFIX_QUALIFIERS = [
 INFIX_QUALIFIERS = [("余", "at_least"), ("多", "at_least")]
 SUFFIX_QUALIFIERS = [
     ("以上", "at_least"),
-    ("多", "at_least"),
     ("左右", "approx"),
     ("上下", "approx"),
     ("以内", "at_most"),

@@ -63,8 +63,7 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
             start = PLAN_PASSAGE_START.match(text)
             if start and latest_year and int(start.group(1)) > latest_year:
                 planned_block = True
-        heading = " / ".join(x for x in (str(p.heading or ""), question) if x)
-        contexts[int(p.passage_id)] = Context(heading, text, planned_block, plan_document)
+        contexts[int(p.passage_id)] = Context(str(p.heading or ""), question, text, planned_block, plan_document)
         years = [int(y) for y in re.findall(r"(20\d\d)年", text)]
         if years and not planned_block:
             latest_year = max(latest_year, *years)
