@@ -28,8 +28,6 @@ BODY_LEVEL_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("city", re.compile(r"(市|州|盟|地)委.{0,8}巡察|市委巡察|市级巡察|州委巡察")),
     ("county", re.compile(r"(县|区|旗|市辖区)委.{0,8}巡察|县委巡察|区委巡察|县级巡察|旗委巡察")),
 ]
-# Municipalities directly under the central government inspect with 巡视 at provincial rank.
-MUNICIPALITIES = ("北京", "上海", "天津", "重庆")
 
 
 @dataclass(frozen=True)
@@ -106,20 +104,52 @@ def bodies() -> list[tuple[str, str, str]]:
     return rows
 
 
+PROVINCE_SHORT = re.compile(
+    r"(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
+    r"四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)(?=[:：省市委]|自治区)"
+)
+# A place named by its party committee or government, real or not in the table: 青崖市委, 沅溪县:
+NAMED_BODY = re.compile(
+    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,6}?(?:省|市|县|区|州|盟|旗))(?=委|纪委|人民政府|政府|[:：]|巡察|巡视|各地)|(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,5}?省)"
+)
+NAME_PREFIX = re.compile(r"^(中共|根据|关于|推动|认真落实|落实|按照|经|在|由|对|向|据|今年|去年|目前)")
+OUTLET_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(日报|晚报|新闻网|融媒|发布|广播电视台|电视台|网)")
+RANKS = {
+    "省": "province",
+    "自治区": "province",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+}
+
+
 def find_places(text: str) -> list[tuple[str, str, str]]:
-    """(surface, rank, full name) of each administrative place named in the text."""
+    """(surface, rank, full name) of each administrative place named in the text.
+
+    Full names of three or more characters from the divisions table; provinces by their short
+    name; other places only where a body or a colon names them (青崖市委, 沅溪县:). Two-character
+    county names (和县, 沙县) are left to that last rule: as bare words they collide with text."""
     out = []
+    names = gazetteer()
     for m in _place_pattern().finditer(text):
-        rank, full = gazetteer()[m.group(0)]
-        # A short name must be followed by its rank word or a body to count (绥化市委, 黑龙江省 …);
-        # bare two-character names collide with ordinary words.
-        if (
-            m.group(0) != full
-            and not re.match(r"(省|市|县|区|州|盟|旗|[:：])|委|巡|纪", text[m.end() : m.end() + 1])
-            and len(m.group(0)) < 3
-        ):
+        rank, full = names[m.group(0)]
+        if m.group(0) == full and len(full) >= 3:
+            out.append((m.group(0), rank, full))
+    for m in PROVINCE_SHORT.finditer(text):
+        rank, full = names.get(m.group(1), ("province", m.group(1)))
+        out.append((m.group(1), "province", full))
+    for m in NAMED_BODY.finditer(text):
+        name = NAME_PREFIX.sub("", m.group(1) or m.group(2))
+        core = name[:-1]
+        if not 2 <= len(core) <= 3 or re.search(r"[省市县区州届在和与及对的了各全本该我其从者讯]", core):
             continue
-        out.append((m.group(0), rank, full))
+        if name in names and len(name) >= 3:
+            continue  # counted above
+        rank, full = names.get(name, (RANKS.get(name[-1], "county"), name))
+        out.append((name, rank, full))
     return out
 
 
@@ -135,25 +165,36 @@ def infer_level(text: str) -> str | None:
     return votes.most_common(1)[0][0]
 
 
-def infer_region(text: str) -> Division | None:
-    """The most specific place the document is about, from its most named places."""
-    places = find_places(text)
-    if not places:
-        return None
-    counts = Counter(full for _, _, full in places)
+def infer_region(head: str, body: str) -> str | None:
+    """'province / city / county' as far as known, from the places the title, source line
+    (weighted three times) and body name most."""
+    counts: Counter[str] = Counter()
+    ranks: dict[str, str] = {}
+    for text, weight in ((head, 3), (body, 1)):
+        for _, rank, full in find_places(text):
+            counts[full] += weight
+            ranks[full] = rank
+    # A name not in the table must recur (or stand in the title) to count: one-off matches
+    # are more often a verb before 省委 than a place.
+    counts = Counter({n: c for n, c in counts.items() if n in gazetteer() or c >= 2})
+    if not counts:
+        # A paper or site named after its place (青崖日报, 湄江新闻网) still says where.
+        outlet = OUTLET_PLACE.match(head.split()[-1]) if head.split() else None
+        return outlet.group(1) if outlet else None
     parents = _parents()
-    ranked = sorted(counts, key=lambda n: (-counts[n], n))
-    best = ranked[0]
-    division = parents.get(best)
-    if division is None:
-        return None
-    # Prefer a county or city that sits inside the most named province.
-    for name in ranked[1:4]:
-        d = parents.get(name)
-        if d and d.province == division.province and (d.county or d.city) and counts[name] * 2 >= counts[best]:
-            division = d
+    best, top = counts.most_common(1)[0]
+    # Narrow down to a place known to lie inside it and named at least half as often
+    # (黑龙江省 → 绥化市); a round-up of several counties keeps its city.
+    for name, count in counts.most_common():
+        inner = parents.get(name)
+        if count * 2 >= top and inner and best in (inner.province, inner.city) and name != best:
+            best = name
             break
-    return division
+    known = parents.get(best)
+    if known:
+        return " / ".join(x for x in (known.province, known.city, known.county) if x)
+    province = next((n for n, _ in counts.most_common() if ranks[n] == "province" and n != best), None)
+    return " / ".join(x for x in (province, best) if x)
 
 
 def document_places(documents: pd.DataFrame) -> pd.DataFrame:
@@ -161,13 +202,6 @@ def document_places(documents: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc in documents.itertuples(index=False):
         head = " ".join(str(x) for x in (doc.title, doc.outlet) if isinstance(x, str))
-        text = f"{head}\n{head}\n{doc.text}"  # title and source line weigh double
-        level = infer_level(text)
-        division = infer_region(text)
-        region = None
-        if division:
-            region = " / ".join(x for x in (division.province, division.city, division.county) if x)
-            if level == "provincial" and division.province.startswith(MUNICIPALITIES):
-                level = "provincial"
-        rows.append({"doc_id": doc.doc_id, "level": level, "region": region})
+        level = infer_level(f"{head}\n{head}\n{doc.text}")  # title and source line weigh double
+        rows.append({"doc_id": doc.doc_id, "level": level, "region": infer_region(head, str(doc.text))})
     return pd.DataFrame(rows, columns=["doc_id", "level", "region"])

@@ -80,7 +80,9 @@ def split_sentences(text: str) -> Iterator[Span]:
                 pass
         if depth_stack and i - last_open > MAX_QUOTED_CHARS:
             depth_stack.clear()
-        if c in SENTENCE_END and not depth_stack:
+        # A quotation that ends its own sentence (“…形成震慑。”) ends the outer one too.
+        closes_quote = c in "”’" and not depth_stack and i > 0 and text[i - 1] in SENTENCE_END
+        if (c in SENTENCE_END and not depth_stack) or closes_quote:
             j = i + 1
             while j < n and (text[j] in SENTENCE_END or text[j] in "”’)》】"):
                 j += 1
