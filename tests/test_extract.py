@@ -161,3 +161,54 @@ def test_extract_subject_and_period_are_filled() -> None:
     [rec] = extract_sentence("2025年,市委巡察组对12家单位开展常规巡察", ACHIEVED)
     assert rec.subject is not None and "市委" in rec.subject
     assert rec.period == "2025"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a 对 frame over several commas, closed by the head verb of its clause
+        (
+            "对机关党委等9个二级学院党组织,教务处等6个职能部门党组织开展常规巡察",
+            [("orgs_inspected", 9), ("orgs_inspected", 6)],
+        ),
+        # thousands separators are not clause breaks
+        ("6个县(市、区)委巡察党组织1,164个、村(社区)1,930个", [("orgs_inspected", 1164), ("villages_inspected", 1930)]),
+        # the noun is topicalized or elided
+        ("至此,全市1286个村(社区)中已有1102个完成本届巡察", [("villages_inspected", 1102)]),
+        ("发现问题528个,目前已整改到位471个", [("problems_found", 528), ("problems_resolved", 471)]),
+        ("推动被巡察单位建章立制31项", [("rules_established", 31)]),
+        # the verb follows the noun
+        ("问题线索11条,已全部移交县纪委监委", [("clues_transferred", 11)]),
+        ("另有2名村干部被责令辞职", [("people_held_accountable", 2)]),
+        ("选取2个乡镇开展提级巡察", [("townships_inspected", 2)]),
+        # a breakdown inherits verb and noun
+        (
+            "发现问题236个,其中党的建设方面87个、意识形态方面34个",
+            [("problems_found", 236), ("problems_found", 87), ("problems_found", 34)],
+        ),
+        ("移交问题线索31件42人,其中移交县纪委监委25件34人", [("clues_transferred", 31), ("clues_transferred", 25)]),
+        ("占应巡察党组织总数的89.1%", [("coverage_rate", 89.1)]),
+        ("移交问题线索逾百条", [("clues_transferred", 100)]),
+        ("对信访矛盾集中的十五个村实行提级巡察", [("villages_inspected", 15)]),
+    ],
+)
+def test_extract_finds_indicator_in_freer_wording(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "专项巡察市本级及10个县(市、区)殡葬、养老服务等4个领域",  # the counties qualify the fields
+        "对2025年巡察的22个单位开展整改评估",  # the frame closes on 评估
+        "将反馈的问题细化为整改措施158条",
+        "对尚未完成整改的3个问题明确时限",  # not resolved
+        "向县委组织部移交干部选任方面问题9个",  # problems handed over are not clues
+        "由3个镇的巡察干部组成3个联合巡察组",
+        "针对巡察中发现的问题,向县委报送综合情况2次",
+        "全市1312个村(社区)已完成巡察",  # the jurisdiction's total
+        "应巡察党组织总数46个",
+    ],
+)
+def test_extract_ignores_non_indicator_in_freer_wording(sentence: str) -> None:
+    assert records(sentence) == []

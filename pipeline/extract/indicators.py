@@ -34,26 +34,26 @@ INDICATOR_TYPES = (
     "people_held_accountable",
 )
 
-CLAUSE_BOUNDARY = re.compile(r"[，,；;。！？!?：:]")
+CLAUSE_BOUNDARY = re.compile(r"[，；;。！？!?：:]|,(?!\d{3}(?!\d))")
 ENUM_SEPARATORS = "、和及与"
 
 # --- governing verbs (cues) --------------------------------------------------------------
 CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
-    ("inspect", r"政治体检|巡视巡察|巡察|巡视|全覆盖|覆盖|进驻"),
+    ("inspect", r"政治体检|巡视巡察|巡乡带村|巡察|巡视|全覆盖|覆盖|进驻"),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实"),
-    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|化解|纠正|整治|清退|销号"),
+    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号"),
     ("transfer", r"移交|移送|转交|转办|交办"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
     ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|修订|修改|新建"),
-    ("train", r"培训|轮训|调训"),
+    ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
-    ("account", r"问责|处分|追责|诫勉|组织处理|纪律处理"),
+    ("account", r"问责|处分|追责|诫勉|组织处理|纪律处理|责令辞职|免职|撤职"),
     # Verbs that govern a count of something else: the search for a cue stops here.
     (
         "other",
         r"召开|评估|成立|组建|抽调|约谈|参会|参加|报道|刊发|举办|开设|设置|会商|商请|协助|走访|谈话|调阅|"
-        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|涉及|列席|征求|召集|听取",
+        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成|细化|分解|立案|审查调查|函询|了结",
     ),
 ]
 CUE_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in CUES))
@@ -65,7 +65,7 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("township", r"乡镇|街道|乡|镇|苏木"),
     ("report", r"专题报告|综合报告|报告"),
     ("suggestion", r"建议书|意见建议|建议|提醒函|意见书"),
-    ("rule", r"制度|机制|办法|规定|规章|细则|规范"),
+    ("rule", r"制度文件|制度|机制|办法|规定|规章|细则|规范"),
     ("problem", r"问题|短板|弱项|隐患|诉求|[实难急小烦揪操]心?事|急难愁盼|事项|难题"),
     (
         "org",
@@ -106,13 +106,15 @@ TYPE_TABLE: dict[tuple[str, str], str] = {
     ("find", "problem"): "problems_found",
     ("resolve", "problem"): "problems_resolved",
     ("transfer", "clue"): "clues_transferred",
-    ("transfer", "problem"): "clues_transferred",
     ("suggest", "suggestion"): "suggestions_issued",
     ("rules", "rule"): "rules_established",
     ("report", "report"): "reports_submitted",
     ("transfer", "report"): "reports_submitted",
+    ("report", "suggestion"): "suggestions_issued",
 }
 
+# Bodies that receive what a verb hands over (移交县纪委监委25件): not the counted noun.
+RECIPIENT = re.compile(r"(纪委监委|纪委|监委|组织部|委员会|党委|政府|部门|机关|局|厅|办)$")
 BREAKDOWN = re.compile(r"^(其中|包括|含|分别(是|为)?|涵盖)")
 # Totals of a jurisdiction (全市2920个村) are the denominator, not what was inspected.
 TOTAL_MARKER = re.compile(r"(全市|全县|全区|全省|全州|全旗|共有|现有|辖区内?|总数)$")
@@ -123,7 +125,7 @@ RANGE_BEFORE = re.compile(r"[\d一二三四五六七八九十两]\s*(个|家|人
 ORDINAL_ROUNDS = re.compile(r"第([一二三四五六七八九十\d]+)((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+)+)轮")
 ROUNDS_FOLLOWER = re.compile(r"^.{0,6}?(巡察|巡视)")
 ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|前|后|上|下|本|这|该)$")
-COVERAGE_BEFORE = re.compile(r"覆盖(率|面|比例)[^，,。；;]{0,8}$")
+COVERAGE_BEFORE = re.compile(r"覆盖(率|面|比例)[^，,。；;]{0,8}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$")
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
 PLAN_HEADING = re.compile(
@@ -138,6 +140,8 @@ PLAN_SENTENCE = re.compile(
     r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
 )
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
+# 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
+PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|计划|拟于|力争在)")
 PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
 PLAN_TITLE = re.compile(r"规划|工作要点|工作计划|工作安排|实施方案")
 
@@ -190,7 +194,7 @@ def noun_class(phrase: str) -> str | None:
     phrase = re.sub(r"[的\s]+$", "", phrase)
     found = list(NOUN_PATTERN.finditer(phrase))
     # The head ends the phrase: 县(市、区)殡葬 is about funerals, not counties.
-    if not found or found[-1].end() < len(phrase.rstrip(")")):
+    if not found or found[-1].end() < len(phrase.rstrip(")》”")):
         return None
     head = found[-1]
     if head.group(0) in BELONGING_HEADS:
@@ -236,26 +240,28 @@ def _noun_prefix(text: str) -> str:
     return "".join(out)
 
 
-def _noun_before(sentence: str, q: Quantity, clause_start: int) -> str:
-    """The noun right before the number (巡察党组织135家 → 党组织)."""
-    head = sentence[clause_start : q.start]
-    head = re.sub(
-        r"(共|共计|总计|合计|累计|达|达到|为|是|有|计|不少于|不低于|至少|不超过|不到|不足|超过|约|近)$", "", head
-    )
+def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[Seen]) -> str:
+    """The noun right before the number (巡察党组织135家 → 党组织); empty when what stands
+    there is the recipient of the verb (移交县纪委监委25件 → the noun is elided)."""
+    start = max([clause_start] + [s.quantity.end for s in previous if s.quantity.end <= q.start])
+    head = sentence[start : q.start]
+    head = re.sub(r"(中|内|里)?(已经|已|均|共|共计|总计|合计|累计|达|达到|为|是|有|已有|计)*$", "", head)
+    head = re.sub(r"(不少于|不低于|至少|不超过|不到|不足|超过|约|近)$", "", head)
     cut = max(
         [m.end() for m in re.finditer(rf"[{ENUM_SEPARATORS}]", head)]
         + [m.end() for m in CUE_PATTERN.finditer(head)]
         + [m.end() for m in re.finditer(r"[\dXx×%]", head)]
         + [0]
     )
-    return head[cut:].strip()
+    noun = head[cut:].strip()
+    return "" if RECIPIENT.search(noun) and not noun_class(noun) else noun
 
 
 def _cue_region_end(sentence: str, clause_start: int, pos: int) -> int:
     """Where to stop looking for the verb: before an `A、B等` list that is part of the noun."""
     region = sentence[clause_start:pos]
-    m = re.search(r"等[\u4e00-\u9fff()]{0,8}$", region)
-    if m and "、" in region[: m.start()]:
+    m = re.search(r"等([\u4e00-\u9fff()]{0,8})$", region)
+    if m and "、" in region[: m.start()] and not CUE_PATTERN.search(m.group(1)):
         return clause_start + region.index("、")
     return pos
 
@@ -279,18 +285,33 @@ def _governing_cue(cues: list[re.Match[str]], noun_cls: str | None, people: bool
     return cues[0] if cues else None
 
 
-def _frame_cue(
-    sentence: str, clause_start: int, q: Quantity, clause_end: int, left_cue: re.Match[str] | None
-) -> str | None:
-    """`对…开展巡察` / `对…进行政治体检`: the quantity sits between 对 and the verb closing the frame."""
-    openers = list(FRAME_OPENERS.finditer(sentence, clause_start, q.start))
-    dui = openers[-1].start() if openers else -1
-    if dui == -1 or (left_cue is not None and left_cue.start() > dui):
+def _frame_cue(sentence: str, q: Quantity) -> str | None:
+    """`对…开展巡察`, `将…纳入巡察`: the quantity sits between 对/将/把 and the verb closing the frame.
+
+    The frame may run over several commas (对A等9个学院党组织,B等6个部门党组织…开展常规巡察); a
+    verb between the opener and the figure leaves the frame only inside a modifier ending in 的
+    (对上一年度巡察的14家单位开展…). 对 frames close on the head verb of their clause (开展巡察整改
+    专题培训 → 培训); 将/把 frames on their first verb (将12项问题细化为整改任务 → 细化)."""
+    sentence_start = max(sentence.rfind(c, 0, q.start) for c in "；;。") + 1
+    openers = list(FRAME_OPENERS.finditer(sentence, sentence_start, q.start))
+    if not openers:
         return None
-    closing = [m for m in CUE_PATTERN.finditer(sentence, q.end, clause_end)]
-    if not closing:
+    opener = openers[-1]
+    between = list(CUE_PATTERN.finditer(sentence, opener.end(), q.start))
+    if between and "的" not in re.sub(r"《[^》]*》", "", sentence[between[-1].end() : q.start]):
         return None
-    return closing[-1].lastgroup
+    sentence_end = min([i for i in (sentence.find(c, q.end) for c in "；;。") if i >= 0] + [len(sentence)])
+    pos = q.end
+    while pos < sentence_end:
+        clause_end = _clause_bounds(sentence, pos)[1]
+        closing = list(CUE_PATTERN.finditer(sentence, pos, min(clause_end, sentence_end)))
+        if closing and opener.group(0) in "将把":
+            # 将反馈的36个问题细化为…: a verb of form, not of counting; the modifier's verb decides.
+            return None if closing[0].lastgroup == "other" else closing[0].lastgroup
+        if closing:
+            return closing[-1].lastgroup
+        pos = clause_end + 1
+    return None
 
 
 def _cls(m: re.Match[str] | None) -> str | None:
@@ -305,6 +326,7 @@ class Seen:
     kind: str | None
     noun: str | None
     cue: str | None
+    noun_cls: str | None = None
 
 
 # Verbs whose object is implied: 建章立制31项 counts rules, 已完成整改33个 counts problems.
@@ -312,9 +334,17 @@ IMPLIED_NOUN = {"rules": "rule", "resolve": "problem"}
 NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
 POST_VERB = re.compile(
-    r"^(已|均|已经|先后|同步)?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)"
+    r"^(将|已|均|已经|先后|同步)?[^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
+    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)(?!干部|组|办|机构|人员|力量|工作人员)"
 )
-FRAME_OPENERS = re.compile(r"对|将|把")
+# The same for other verbs: 问题线索11条,已全部移交…; 6名同志参加…培训; 2名村干部被责令辞职.
+POST_CUES = [
+    ("transfer", re.compile(r"^[，,]?(已|均|已经)?(全部|全数)?(移交|移送)")),
+    ("train", re.compile(r"^(参加|参与|接受)[^，,；;。]{0,20}培训")),
+    ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
+]
+# 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
+FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的|党|委|纪委)")
 
@@ -340,12 +370,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return _rounds(sentence, q, clause_start, clause_end)
 
     cues = _cues_left(sentence, clause_start, q.start)
-    frame = _frame_cue(sentence, clause_start, q, clause_end, cues[0] if cues else None)
+    frame = _frame_cue(sentence, q)
     noun = _noun_after(sentence, q, clause_end)
     noun_cls = noun_class(noun) if noun else None
     if not noun:
-        before_noun = _noun_before(sentence, q, clause_start)
-        if before_noun and noun_class(before_noun):
+        before_noun = _noun_before(sentence, q, clause_start, previous)
+        if before_noun:
             noun, noun_cls = before_noun, noun_class(before_noun)
         else:
             noun, noun_cls = _elided_noun(sentence, q, clause_start, cues, previous)
@@ -363,6 +393,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
+    if re.search(r"总数|总量|应巡", noun):
+        return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
     people = q.unit in PEOPLE_UNITS or noun_cls == "people"
     left_cue = _governing_cue(cues, noun_cls, people)
     if frame is None and TOTAL_MARKER.search(sentence[clause_start : q.start]) and _cls(left_cue) != "inspect":
@@ -372,11 +404,15 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     cue = frame or _cls(left_cue)
     if cue is None and POST_VERB.match(after_noun):
         cue = "inspect"
+    post_cue = next((c for c, pattern in POST_CUES if pattern.match(after_noun)), None)
+    if cue is None or cue == "other" or (post_cue and not people and (cue, noun_cls) not in TYPE_TABLE):
+        cue = post_cue or cue
+    inherited_cue = None
     if cue is None:
-        inherited = _breakdown_cue(sentence, clause_start, previous)
-        if inherited is None:
+        inherited_cue = _breakdown_cue(sentence, clause_start, previous)
+        if inherited_cue is None:
             return Seen(q, None, noun, None)
-        cue = inherited
+        cue = inherited_cue
     if people:
         if cue == "train" and q.unit in PEOPLE_UNITS:
             return Seen(q, "people_trained", noun or "干部", cue)
@@ -387,11 +423,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         noun_cls is None
         and cue in IMPLIED_NOUN
         and left_cue is not None
-        and re.fullmatch(r"(了|到位)?", sentence[left_cue.end() : q.start])
+        and re.fullmatch(r"(了|到位|完成|完毕)?", sentence[left_cue.end() : q.start])
     ):
         noun_cls = IMPLIED_NOUN[cue]
+    if noun_cls is None and cue == inherited_cue:
+        noun_cls = next((seen.noun_cls for seen in reversed(previous) if seen.kind and seen.noun_cls), None)
     kind = TYPE_TABLE.get((cue, noun_cls)) if noun_cls else None
-    return Seen(q, kind, noun, cue)
+    return Seen(q, kind, noun, cue, noun_cls)
 
 
 def _elided_noun(
@@ -430,6 +468,7 @@ def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> st
     earlier = sentence[:clause_start]
     if (
         BREAKDOWN.match(clause)
+        or re.match(r"[^；;。]*(都|均|也)(在其中|在内)", clause)
         or re.search(r"(其中|包括|含)[，,]?$", earlier)
         or re.search(r"(其中|包括)[^。；;]*$", earlier)
     ):
@@ -454,9 +493,10 @@ def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
             yield m.start(), m.end(), float(count)
 
 
-def modality(sentence: str, q_start: int, ctx: Context) -> str:
+def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None) -> str:
     before = sentence[:q_start]
-    if PLAN_SENTENCE.search(before):
+    after = sentence[q_end:] if q_end is not None else ""
+    if PLAN_SENTENCE.search(before) or PLAN_AFTER.match(after):
         return "planned"
     if ctx.plan_document and BACKGROUND_HEADING.search(ctx.heading) and not PLAN_HEADING.search(ctx.heading):
         return "achieved"
@@ -517,7 +557,7 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
         kind, noun = seen.kind, seen.noun or ""
         if kind is None:
             continue
-        mod = modality(sentence, q.start, ctx)
+        mod = modality(sentence, q.start, ctx, q.end)
         subj, per = subject(sentence, q.start, ctx), period(sentence, q.start, ctx)
         kinds = [kind]
         if kind in ("problems_found", "problems_resolved"):
