@@ -330,12 +330,18 @@ def gate_metrics(name: str, result: dict[str, Any]) -> dict[str, float]:
     return metrics
 
 
+# Theme scores move by about ±0.015 macro-F1 when labeled passages are added and the model is
+# retrained (measured going from 680 to 940 passages); their floors sit this far below the score.
+THEME_SLACK = 0.02
+
+
 def check_gate(metrics: dict[str, float], digests: dict[str, str], gate: Path, update: bool) -> int:
     baseline = json.loads(gate.read_text(encoding="utf-8")) if gate.exists() else {"floors": {}, "gold_digests": {}}
     floors: dict[str, float] = baseline["floors"]
     if update:
         for key, value in metrics.items():
-            floors[key] = max(floors.get(key, 0.0), round(value - 1e-9, 3))
+            slack = THEME_SLACK if ".themes." in key else 0.0
+            floors[key] = max(floors.get(key, 0.0), round(value - slack - 1e-9, 3))
         baseline["gold_digests"].update(digests)
         gate.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         print(f"gate: floors in {gate} raised where today's scores are higher (never lowered)")

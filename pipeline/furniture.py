@@ -41,7 +41,7 @@ EDITOR_LINE = re.compile(
     r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑)\s*[:：]"
 )
 UI_WORDS = (
-    r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|关闭|关闭窗口|收藏|收藏本页|分享|分享到|"
+    r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|列印|关闭|关闭窗口|收藏|收藏本页|分享|分享到|下载全文|下载|举报|"
     r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
     r"大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
 )
@@ -54,9 +54,15 @@ COPYRIGHT = re.compile(
     r"建议使用.{0,20}浏览器|分辨率|未经.{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
     re.IGNORECASE,
 )
+# Printed documents: page numbers (— 1 —, 第2页), classification marks (内部资料 注意保存).
+PAGE_MARK = re.compile(
+    r"^\s*([—–\-]+\s*\d+\s*[—–\-]+|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|内部资料\s*(注意保存|注意保密)?|注意保存)\s*$"
+)
+# An outlet's dateline with a clock time: 石岭县融媒体中心 2025-11-27 15:40 记者 …
+DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}")
 # Document-sharing sites wrap reports in their own banners.
 DOC_SITE = re.compile(
-    r"本文为.{0,6}(范文|模板)|请根据本单位实际|本文档共\s*\d+\s*页|下载积分|文档下载后|如有侵权|\d+\s*上传\b|上传时间|文档格式|点击下载|免费下载"
+    r"上传者|下载次数|字数\s*[:：]\s*[\d,]+|评分\s*[:：]|本文为.{0,6}(范文|模板)|请根据本单位实际|本文档共\s*\d+\s*页|下载积分|文档下载后|如有侵权|\d+\s*上传\b|上传时间|文档格式|点击下载|免费下载"
 )
 COMMENT_BOARD = re.compile(
     r"网友评论|发表评论|我要评论|评论须知|文明上网|理性发言|已有\d+人(参与|评论)|登录后(才能)?评论|"
@@ -64,9 +70,9 @@ COMMENT_BOARD = re.compile(
 )
 RELATED_HEADING = re.compile(
     r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
-    r"热门文章|热门推荐|精彩推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
+    r"热门文章|热门推荐|精彩推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐|相关范文|推荐范文|相关文档|热门范文)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
 )
-LIST_ITEM = re.compile(r"^[•·▪■●◆◇○□▶►\-*]\s*\S")
+LIST_ITEM = re.compile(r"^([•·▪■●◆◇○□▶►\-*]|\d{1,2}[.、])\s*\S")
 TRAILING_STAMP = re.compile(r"(\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2})\s*$")
 SITE_NAME = re.compile(
     r"^[^\s:：]{1,8}(网|网站|新闻网|在线|频道|门户|日报|晚报|报社|客户端|融媒体中心|融媒|传媒|电视台|广播电视台)\s*©?$"
@@ -96,6 +102,10 @@ def furniture_reason(line: str) -> str | None:
     """Why a single line is furniture, or None. Context-free rules only."""
     if TRUNCATION.search(line):
         return "truncation"
+    if PAGE_MARK.match(line):
+        return "page_mark"
+    if DATELINE.search(line) and len(line) < 80 and not re.search(r"[。；]", line):
+        return "source_line"
     if BREADCRUMB.search(line) or ANGLE_PATH.search(line):
         return "breadcrumb"
     if SOURCE_LINE.search(line) and len(line) < 120:

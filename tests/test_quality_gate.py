@@ -15,7 +15,11 @@ from .conftest import SHARED_EVAL
 BASELINE = PROJECT_ROOT / "tests" / "eval_baseline.json"
 
 
-@pytest.mark.parametrize("gold", [PROJECT_ROOT / "corpora" / "sample", SHARED_EVAL], ids=["sample", "shared-eval"])
+@pytest.mark.parametrize(
+    "gold",
+    [PROJECT_ROOT / "corpora" / "sample", PROJECT_ROOT / "corpora" / "holdout", SHARED_EVAL],
+    ids=["sample", "holdout", "shared-eval"],
+)
 def test_quality_gate_holds_floors(gold: Path, tmp_path: Path, theme_model_dir: Path) -> None:
     if not gold.exists():
         pytest.skip(f"{gold} is not beside this checkout")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -85,16 +86,15 @@ def test_segment_never_splits_a_lexicon_term_in_context(segmenter: Segmenter) ->
 
 
 def test_segment_fast_segmenter_gives_jieba_tokens() -> None:
-    text = "".join(
-        pd.read_json(p, lines=True).text.str.cat() for p in sorted((LEXICON_DIR.parent / "labels").glob("*.jsonl"))
-    )
-    reference = DomainTokenizer(Segmenter.JIEBA).cut(text)
-    fast = DomainTokenizer(Segmenter.FAST).cut(text)
-    same = sum(a == b for a, b in zip(reference, fast, strict=False))
-    assert abs(len(reference) - len(fast)) / len(reference) < 0.01
-    assert same / len(reference) > 0.5  # aligned prefix; the token multisets are compared below
-    common = sum((pd.Series(reference).value_counts() - pd.Series(fast).value_counts()).abs().fillna(0))
-    assert common / len(reference) < 0.02
+    """rjieba and jieba with the same lexicon cut the labeled passages identically; the known
+    difference is non-Chinese runs (rjieba keeps 0871-65xxxx21 or a web address whole)."""
+    texts = pd.concat(pd.read_json(p, lines=True) for p in sorted((LEXICON_DIR.parent / "labels").glob("*.jsonl")))
+    reference, fast = DomainTokenizer(Segmenter.JIEBA), DomainTokenizer(Segmenter.FAST)
+    differing = [t for t in texts.text if reference.cut(t) != fast.cut(t)]
+    assert len(differing) <= len(texts) // 100
+    for text in differing:
+        han = [w for w in reference.cut(text) if re.search(r"[\u4e00-\u9fff]", w)]
+        assert han == [w for w in fast.cut(text) if re.search(r"[\u4e00-\u9fff]", w)]
 
 
 def test_segment_tokens_tile_the_text_with_offsets() -> None:
