@@ -133,3 +133,19 @@ def test_pipeline_help_explains_each_stage(capsys: pytest.CaptureFixture[str]) -
             main([stage, "--help"])
         assert exit_info.value.code == 0
         assert "usage" in capsys.readouterr().out
+
+
+def test_pipeline_notebook_runs_on_published_tables(sample_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbformat
+
+    from pipeline.config import PROJECT_ROOT
+
+    monkeypatch.setenv("XUNCHA_OUT", str(sample_run))
+    monkeypatch.setenv("XUNCHA_INPUT", str(SAMPLE_RAW))
+    notebook = nbformat.read(PROJECT_ROOT / "notebooks" / "01-indicators-and-themes.ipynb", as_version=4)
+    namespace: dict[str, object] = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, "notebook", "exec"), namespace)
+    assert len(namespace["by_type"]) > 5  # type: ignore[arg-type]
+    assert namespace["share"].shape[0] == len(discover(SAMPLE_RAW))  # type: ignore[attr-defined]
