@@ -65,7 +65,7 @@ def run_normalize(layout: store.Layout, settings: Settings) -> None:
 
 
 def run_segment(layout: store.Layout, settings: Settings) -> None:
-    from pipeline.places import document_places
+    from pipeline.places import document_places, mentions
     from pipeline.segment import passages, sentences, tokens
     from pipeline.words import DomainTokenizer
 
@@ -87,6 +87,7 @@ def run_segment(layout: store.Layout, settings: Settings) -> None:
     store.write_parquet(sentence_table, layout.stage("sentences"))
     store.write_parquet(token_table, layout.stage("tokens"))
     store.write_parquet(document_places(docs), layout.stage("places"))
+    store.write_parquet(mentions(docs, passage_table), layout.stage("mentions"))
     _say(f"segment: {len(passage_table)} passages, {len(sentence_table)} sentences, {len(token_table)} tokens")
 
 
@@ -119,13 +120,14 @@ def run_publish(layout: store.Layout, settings: Settings) -> None:
         "passages": store.read_parquet(layout.stage("passages_themes")).reindex(columns=PASSAGE_COLUMNS),
         "indicators": store.read_parquet(layout.stage("indicators")),
         "tokens": store.read_parquet(layout.stage("tokens")),
+        "mentions": store.read_parquet(layout.stage("mentions")),
         "ingest_errors": ingest_errors(raw),
     }
     for name, table in tables.items():
         check_contract(name, table)  # nothing is swapped in unless every table holds its contract
     for name, table in tables.items():
         store.write_parquet(table, layout.published(name))
-        if name != "tokens":
+        if name not in ("tokens", "mentions"):
             store.write_csv(table, layout.csv_dir / f"{name}.csv")
     store.write_duckdb(tables, layout.database)
     store.write_figure(lambda p: draw_indicator_chart(tables["indicators"], p), layout.charts_dir / "indicators.png")

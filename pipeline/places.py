@@ -127,29 +127,35 @@ RANKS = {
 
 
 def find_places(text: str) -> list[tuple[str, str, str]]:
-    """(surface, rank, full name) of each administrative place named in the text.
+    """(surface, rank, full name) of each administrative place named in the text."""
+    return [(surface, rank, full) for surface, rank, full, _, _ in place_spans(text)]
+
+
+def place_spans(text: str) -> list[tuple[str, str, str, int, int]]:
+    """(surface, rank, full name, start, end) of each administrative place named in the text.
 
     Full names of three or more characters from the divisions table; provinces by their short
     name; other places only where a body or a colon names them (青崖市委, 沅溪县:). Two-character
     county names (和县, 沙县) are left to that last rule: as bare words they collide with text."""
-    out = []
+    out: list[tuple[str, str, str, int, int]] = []
     names = gazetteer()
     for m in _place_pattern().finditer(text):
         rank, full = names[m.group(0)]
         if m.group(0) == full and len(full) >= 3:
-            out.append((m.group(0), rank, full))
+            out.append((m.group(0), rank, full, m.start(), m.end()))
     for m in PROVINCE_SHORT.finditer(text):
         rank, full = names.get(m.group(1), ("province", m.group(1)))
-        out.append((m.group(1), "province", full))
+        out.append((m.group(1), "province", full, m.start(1), m.end(1)))
     for m in NAMED_BODY.finditer(text):
-        name = NAME_PREFIX.sub("", m.group(1) or m.group(2))
+        group = 1 if m.group(1) else 2
+        name = NAME_PREFIX.sub("", m.group(group))
         core = name[:-1]
         if not 2 <= len(core) <= 3 or re.search(r"[省市县区州届在和与及对的了各全本该我其从者讯]", core):
             continue
         if name in names and len(name) >= 3:
             continue  # counted above
         rank, full = names.get(name, (RANKS.get(name[-1], "county"), name))
-        out.append((name, rank, full))
+        out.append((name, rank, full, m.end(group) - len(name), m.end(group)))
     return out
 
 
@@ -205,3 +211,73 @@ def document_places(documents: pd.DataFrame) -> pd.DataFrame:
         level = infer_level(f"{head}\n{head}\n{doc.text}")  # title and source line weigh double
         rows.append({"doc_id": doc.doc_id, "level": level, "region": infer_region(head, str(doc.text))})
     return pd.DataFrame(rows, columns=["doc_id", "level", "region"])
+
+
+# Bodies the lexicon does not list by name: 县委第三巡察组, 省委第二巡视组, 区纪委监委; a place
+# named right before them (青崖市委巡察办) is taken in when place_spans finds it.
+BODY_PATTERN = re.compile(
+    r"(?:省|市|州|县|区|旗)委(?:第[一二三四五六七八九十\d]+)?"
+    r"(?:巡视工作领导小组办公室|巡察工作领导小组办公室|巡视工作领导小组|巡察工作领导小组|巡视办|巡察办|巡视组|巡察组|巡察机构)"
+    r"|(?:省|市|州|县|区)纪委监委"
+)
+LEVEL_OF_RANK = {"省": "provincial", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
+
+
+@lru_cache(maxsize=1)
+def _body_pattern() -> re.Pattern[str]:
+    names = sorted({name for name, _, _ in bodies()}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def body_spans(text: str) -> list[tuple[str, str, str, int, int]]:
+    """(surface, kind, level, start, end) of inspecting, inspected and discipline bodies."""
+    table = {name: (kind, level) for name, kind, level in bodies()}
+    spans: list[tuple[str, str, str, int, int]] = []
+    taken: set[int] = set()
+    place_ends = {end: start for _, _, _, start, end in place_spans(text)}
+    for m in BODY_PATTERN.finditer(text):
+        # 青崖市委: the place's own rank character opens the body's match.
+        start = place_ends.get(m.start() + 1, m.start())
+        surface = text[start : m.end()]
+        rank = re.search(r"(省|市|州|县|区|旗)(?:委|纪委)", surface)
+        kind = "discipline" if surface.endswith("纪委监委") else "inspecting"
+        level = LEVEL_OF_RANK.get(rank.group(1), "any") if rank else "any"
+        spans.append((surface, kind, level, start, m.end()))
+        taken.update(range(start, m.end()))
+    for m in _body_pattern().finditer(text):
+        if m.start() not in taken:
+            kind, level = table[m.group(0)]
+            spans.append((m.group(0), kind, level, m.start(), m.end()))
+    return sorted(spans, key=lambda s: s[3])
+
+
+MENTION_COLUMNS = ["doc_id", "source", "passage_id", "mention", "kind", "level", "raw_start", "raw_end"]
+
+
+def mentions(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    """One row per body or place named in a passage: kind inspecting / inspected / discipline /
+    other for bodies, province / city / county for places; raw offsets into the file."""
+    from pipeline.textmap import MappedText
+
+    rows = []
+    for doc in documents.itertuples(index=False):
+        text = MappedText(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))
+        for p in passages[passages.doc_id == doc.doc_id].itertuples(index=False):
+            found = [(s, k, lv, a, b) for s, k, lv, a, b in body_spans(str(p.text))]
+            found += [(s, "place", rank, a, b) for s, rank, _, a, b in place_spans(str(p.text))]
+            for surface, kind, level, a, b in found:
+                raw_start, raw_end = text.raw_span(int(p.norm_start) + a, int(p.norm_start) + b)
+                rows.append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "source": doc.source,
+                        "passage_id": p.passage_id,
+                        "mention": surface,
+                        "kind": kind,
+                        "level": level,
+                        "raw_start": raw_start,
+                        "raw_end": raw_end,
+                    }
+                )
+    table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return table.drop_duplicates(["doc_id", "raw_start", "raw_end", "kind"]).reset_index(drop=True)

@@ -54,6 +54,9 @@ CONTRACTS = {
     ),
     "tokens": Contract(("doc_id", "raw_start", "raw_end", "passage_id", "sentence_id"), ("token", "raw_start")),
     "ingest_errors": Contract(("source",), ("source", "error")),
+    "mentions": Contract(
+        ("doc_id", "raw_start", "raw_end", "kind"), ("doc_id", "mention", "kind", "raw_start", "raw_end")
+    ),
 }
 
 

@@ -190,3 +190,37 @@ def test_segment_region_ignores_words_that_look_like_places() -> None:
         ]
     )
     assert document_places(docs).region.isna().all()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "青崖市委巡察办会同市纪委监委开展巡察",
+            [("青崖市委巡察办", "inspecting", "city"), ("市纪委监委", "discipline", "city")],
+        ),
+        (
+            "省委第二巡视组向被巡视党组织反馈",
+            [("省委第二巡视组", "inspecting", "provincial"), ("被巡视党组织", "inspected", "any")],
+        ),
+        ("中央巡视组进驻", [("中央巡视组", "inspecting", "central")]),
+        ("县委巡察组对12个村开展巡察", [("县委巡察组", "inspecting", "county")]),
+        ("坚持巡察工作高质量发展", []),
+    ],
+)
+def test_segment_recognizes_bodies(text: str, expected: list[tuple[str, str, str]]) -> None:
+    from pipeline.places import body_spans
+
+    assert [(s, k, lv) for s, k, lv, _, _ in body_spans(text)] == expected
+
+
+def test_segment_mentions_point_into_raw(sample_run: Path) -> None:
+    from pipeline.ingest import discover, read_document
+
+    from .conftest import SAMPLE_RAW
+
+    found = pd.read_parquet(sample_run / "mentions.parquet")
+    raw = {d.doc_id: d.raw_text for d in (read_document(p, SAMPLE_RAW, 10**8) for p in discover(SAMPLE_RAW))}
+    assert {"inspecting", "discipline", "place"} <= set(found.kind)
+    for m in found.itertuples():
+        assert raw[m.doc_id][m.raw_start : m.raw_end], m
