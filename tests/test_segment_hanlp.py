@@ -187,3 +187,24 @@ def test_segment_hanlp_missing_model_path_raises_clear_error(tmp_path: Path, mod
     if not any(Path(hanlp_home()).glob("pos/pos_ctb_electra_small*")):
         with pytest.raises(HanlpModelNotFound, match="downloads are disabled"):
             HanlpTagger.load("CTB9_POS_ELECTRA_SMALL")
+
+
+def test_segment_hanlp_backend_runs_in_the_segment_stage(tmp_path: Path, model_dir: Path) -> None:
+    """`--tagger hanlp --hanlp-model DIR`: the domain lexicon cuts, the HanLP model tags."""
+    import pandas as pd
+
+    from pipeline.cli import main
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "report.txt").write_text("市委巡察组发现问题372个。\n县委巡察办移交问题线索15条。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["ingest", "--input", str(corpus), "--output", str(out)]) == 0
+    assert main(["normalize", "--output", str(out)]) == 0
+    assert main(["segment", "--output", str(out), "--tagger", "hanlp", "--hanlp-model", str(model_dir)]) == 0
+    tokens = pd.read_parquet(out / "interim" / "tokens.parquet")
+    raw = (corpus / "report.txt").read_text(encoding="utf-8")
+    assert len(tokens) > 6
+    assert all(raw[t.raw_start : t.raw_end] == t.token for t in tokens.itertuples())
+    trained_tags = {tag for sentence in make_sentences(50, seed=1) for _, tag in sentence}
+    assert set(tokens.pos) <= trained_tags  # the tags come from the HanLP model, not jieba
