@@ -18,7 +18,7 @@ import opencc
 import pandas as pd
 
 from pipeline.config import OpenccMode
-from pipeline.furniture import KEPT_KINDS, LineKind, PageMeta, classify_lines, furniture_reason
+from pipeline.furniture import KEPT_KINDS, LineKind, PageMeta, classify_lines
 from pipeline.textmap import MappedText
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -96,7 +96,6 @@ def _repair_mojibake(m: re.Match[str]) -> str:
 class LineStats:
     pinyin_removed: int = 0
     mojibake_repaired: int = 0
-    garbled_chars: int = 0
 
 
 def normalize_line(line: MappedText, mode: OpenccMode, stats: LineStats | None = None) -> MappedText:
@@ -113,8 +112,6 @@ def normalize_line(line: MappedText, mode: OpenccMode, stats: LineStats | None =
         if stats is not None and len(text) != before:
             stats.pinyin_removed += 1
     text = text.sub(GARBLED, lambda m: REPLACEMENT * len(m.group(0)))
-    if stats is not None:
-        stats.garbled_chars += text.text.count(REPLACEMENT)
     text = text.translate_chars(converter(mode).convert)
     text = text.sub(SPACES, lambda m: " ")
     return text.strip()
@@ -425,6 +422,3 @@ def _iso_date(value: str | None) -> str | None:
         return None
     m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", value)
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
-
-
-__all__ = ["NORMALIZED_COLUMNS", "furniture_reason", "normalize", "normalize_document", "normalize_fragment"]

@@ -261,7 +261,7 @@ def mentions(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for doc in documents.itertuples(index=False):
-        text = MappedText(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))
+        text = MappedText.of_document(doc)
         for p in passages[passages.doc_id == doc.doc_id].itertuples(index=False):
             found = [(s, k, lv, a, b) for s, k, lv, a, b in body_spans(str(p.text))]
             found += [(s, "place", rank, a, b) for s, rank, _, a, b in place_spans(str(p.text))]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.segment import PASSAGE_COLUMNS as SEGMENT_PASSAGE_COLUMNS
+
 DOCUMENT_COLUMNS = [
     "doc_id",
     "source",
@@ -23,18 +25,7 @@ DOCUMENT_COLUMNS = [
     "region",
     "n_chars",
 ]
-PASSAGE_COLUMNS = [
-    "doc_id",
-    "source",
-    "passage_id",
-    "kind",
-    "heading",
-    "text",
-    "raw_start",
-    "raw_end",
-    "themes",
-    "theme_scores",
-]
+PASSAGE_COLUMNS = [*SEGMENT_PASSAGE_COLUMNS[:-2], "themes", "theme_scores"]  # without norm offsets
 
 
 @dataclass(frozen=True)

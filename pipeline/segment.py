@@ -112,7 +112,7 @@ def passages(documents: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """One row per kept line: kind title/subtitle/byline/heading/question/body, heading path."""
     rows = []
     for doc in documents.itertuples(index=False):
-        text = MappedText(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))
+        text = MappedText.of_document(doc)
         kept = lines[(lines.doc_id == doc.doc_id) & lines.norm_start.notna()].sort_values("line_no")
         path: dict[int, str] = {}
         for pid, line in enumerate(kept.itertuples(index=False)):
@@ -161,10 +161,7 @@ SENTENCE_COLUMNS = [
 
 
 def sentences(documents: pd.DataFrame, passage_table: pd.DataFrame) -> pd.DataFrame:
-    maps = {
-        d.doc_id: MappedText(str(d.text), tuple(d.char_raw_start), tuple(d.char_raw_end))
-        for d in documents.itertuples()
-    }
+    maps = {d.doc_id: MappedText.of_document(d) for d in documents.itertuples()}
     rows = []
     for p in passage_table.itertuples(index=False):
         text = maps[p.doc_id]
@@ -191,10 +188,7 @@ TOKEN_COLUMNS = ["doc_id", "passage_id", "sentence_id", "token", "pos", "raw_sta
 
 
 def tokens(documents: pd.DataFrame, sentence_table: pd.DataFrame, tokenizer: Tagger) -> pd.DataFrame:
-    maps = {
-        d.doc_id: MappedText(str(d.text), tuple(d.char_raw_start), tuple(d.char_raw_end))
-        for d in documents.itertuples()
-    }
+    maps = {d.doc_id: MappedText.of_document(d) for d in documents.itertuples()}
     rows = []
     for s in sentence_table.itertuples(index=False):
         text = maps[s.doc_id]

@@ -32,6 +32,11 @@ class MappedText:
             tuple(i for p in parts for i in p.ends),
         )
 
+    @classmethod
+    def of_document(cls, doc: object) -> MappedText:
+        """The normalized text of a row of the `normalized` table (text + per-character raw spans)."""
+        return cls(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))  # type: ignore[attr-defined]
+
     def __len__(self) -> int:
         return len(self.text)
 

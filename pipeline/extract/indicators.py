@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.config import Segmenter
-from pipeline.extract.quantities import Quantity, find_quantities
+from pipeline.extract.quantities import Quantity, chinese_to_number, find_quantities
 from pipeline.words import domain_tokenizer
 
 INDICATOR_TYPES = (
@@ -180,7 +180,6 @@ class Indicator:
     period: str | None
     start: int  # span of the figure in the sentence
     end: int
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
@@ -482,8 +481,6 @@ def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
         items = [m.group(1), *re.findall(r"[一二三四五六七八九十\d]+", m.group(2))]
         values = []
         for item in items:
-            from pipeline.extract.quantities import chinese_to_number
-
             v = float(item) if item.isdigit() else chinese_to_number(item)
             if v is not None:
                 values.append(v)

@@ -74,7 +74,7 @@ def extract(documents: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataF
     """One row per indicator figure (a figure both found and resolved gives two rows)."""
     rows = []
     for doc in documents.itertuples(index=False):
-        text = MappedText(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))
+        text = MappedText.of_document(doc)
         doc_passages = passages[passages.doc_id == doc.doc_id]
         contexts = passage_contexts(doc.title if isinstance(doc.title, str) else None, doc_passages)
         scorable = set(doc_passages.loc[doc_passages.kind.isin(["body", "heading"]), "passage_id"])
