@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipeline.config import OpenccMode
 from pipeline.furniture import KEPT_KINDS, LineKind, PageMeta, classify_lines
+from pipeline.progress import progress
 from pipeline.textmap import MappedText
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -384,7 +385,7 @@ def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFra
     """(normalized documents, lines). Rows with an ingest error are skipped."""
     docs: list[dict[str, object]] = []
     lines: list[dict[str, object]] = []
-    for row in raw_documents.itertuples(index=False):
+    for row in progress(raw_documents.itertuples(index=False), len(raw_documents), "normalize"):
         if pd.notna(row.error) or pd.isna(row.raw_text):
             continue
         nd = normalize_document(str(row.raw_text), str(row.format), mode)

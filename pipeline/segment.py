@@ -14,6 +14,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from pipeline.progress import progress
 from pipeline.textmap import MappedText
 from pipeline.words import TaggedToken
 
@@ -190,7 +191,7 @@ TOKEN_COLUMNS = ["doc_id", "passage_id", "sentence_id", "token", "pos", "raw_sta
 def tokens(documents: pd.DataFrame, sentence_table: pd.DataFrame, tokenizer: Tagger) -> pd.DataFrame:
     maps = {d.doc_id: MappedText.of_document(d) for d in documents.itertuples()}
     rows = []
-    for s in sentence_table.itertuples(index=False):
+    for s in progress(sentence_table.itertuples(index=False), len(sentence_table), "tokens (sentences)"):
         text = maps[s.doc_id]
         offset = int(s.norm_start)
         for tok in tokenizer.tag(str(s.text)):

@@ -81,3 +81,25 @@ def test_ingest_reads_docx(tmp_path: Path) -> None:
 def test_ingest_html_file_is_marked_html(tmp_path: Path) -> None:
     (tmp_path / "page.txt").write_text("<!DOCTYPE html><html><body><p>" + TEXT + "</p></body></html>", encoding="utf-8")
     assert ingest([tmp_path / "page.txt"], tmp_path).iloc[0].format == "html"
+
+
+def test_ingest_reads_pdf_text(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    fig.text(0.1, 0.5, "Inspection report 2025: 372 problems found")
+    fig.savefig(tmp_path / "report.pdf", format="pdf")
+    plt.close(fig)
+    row = ingest([tmp_path / "report.pdf"], tmp_path).iloc[0]
+    assert pd.isna(row.error), row.error
+    assert "372 problems found" in row.raw_text
+    assert row.format == "pdf"
+
+
+def test_ingest_refuses_oversized_file(tmp_path: Path) -> None:
+    (tmp_path / "huge.txt").write_text(TEXT * 100, encoding="utf-8")
+    row = ingest([tmp_path / "huge.txt"], tmp_path, max_bytes=1000).iloc[0]
+    assert "too large" in row.error

@@ -13,6 +13,7 @@ from pipeline.extract.indicators import (
     Context,
     extract_sentence,
 )
+from pipeline.progress import progress
 from pipeline.segment import heading_level
 from pipeline.textmap import MappedText
 
@@ -73,7 +74,7 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
 def extract(documents: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator figure (a figure both found and resolved gives two rows)."""
     rows = []
-    for doc in documents.itertuples(index=False):
+    for doc in progress(documents.itertuples(index=False), len(documents), "extract"):
         text = MappedText.of_document(doc)
         doc_passages = passages[passages.doc_id == doc.doc_id]
         contexts = passage_contexts(doc.title if isinstance(doc.title, str) else None, doc_passages)
