@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -382,13 +383,20 @@ NORMALIZED_COLUMNS = [
 
 
 def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(normalized documents, lines). Rows with an ingest error are skipped."""
+    """(normalized documents, lines). Rows with an ingest error are skipped; a document the
+    normalizer fails on is kept with quality 0, a `normalize_failed:<error>` flag and no text."""
     docs: list[dict[str, object]] = []
     lines: list[dict[str, object]] = []
     for row in progress(raw_documents.itertuples(index=False), len(raw_documents), "normalize"):
         if pd.notna(row.error) or pd.isna(row.raw_text):
             continue
-        nd = normalize_document(str(row.raw_text), str(row.format), mode)
+        try:
+            nd = normalize_document(str(row.raw_text), str(row.format), mode)
+        except Exception as exc:  # one malformed page must not stop the batch
+            print(f"  normalize: {row.source} failed: {exc!r}; kept with no body text", file=sys.stderr)
+            nd = NormalizedDocument(
+                MappedText("", (), ()), [], PageMeta(), [f"normalize_failed:{type(exc).__name__}"], 0.0
+            )
         docs.append(
             {
                 "doc_id": row.doc_id,

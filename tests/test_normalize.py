@@ -198,3 +198,28 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
             spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
+
+
+def test_normalize_failure_on_one_document_does_not_stop_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    import pipeline.normalize as normalize_module
+
+    real = normalize_module.normalize_document
+
+    def fragile(raw: str, fmt: str, mode: OpenccMode) -> normalize_module.NormalizedDocument:
+        if "坏" in raw:
+            raise ValueError("simulated parser bug")
+        return real(raw, fmt, mode)
+
+    monkeypatch.setattr(normalize_module, "normalize_document", fragile)
+    raw = pd.DataFrame(
+        [
+            {"doc_id": "a", "source": "a.txt", "format": "text", "raw_text": "发现问题56个。", "error": None},
+            {"doc_id": "b", "source": "b.txt", "format": "text", "raw_text": "坏文件", "error": None},
+        ]
+    )
+    docs, _ = normalize_module.normalize(raw, OpenccMode.T2S)
+    assert list(docs.doc_id) == ["a", "b"]
+    failed = docs.set_index("doc_id").loc["b"]
+    assert failed.quality == 0.0 and failed.text == "" and list(failed["flags"]) == ["normalize_failed:ValueError"]
