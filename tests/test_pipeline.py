@@ -149,3 +149,16 @@ def test_pipeline_notebook_runs_on_published_tables(sample_run: Path, monkeypatc
             exec(compile(cell.source, "notebook", "exec"), namespace)
     assert len(namespace["by_type"]) > 5  # type: ignore[arg-type]
     assert namespace["share"].shape[0] == len(discover(SAMPLE_RAW))  # type: ignore[attr-defined]
+
+
+def test_pipeline_failed_publish_keeps_previous_tables(sample_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(sample_run, out)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    interim = out / "interim" / "indicators.parquet"
+    indicators = pd.read_parquet(interim)
+    pd.concat([indicators, indicators.head(1)]).to_parquet(interim, index=False)  # a broken upstream table
+    with pytest.raises(ContractViolation):
+        main(["publish", "--output", str(out)])
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    assert not list(out.glob(".*.tmp"))  # no temporary file left behind
