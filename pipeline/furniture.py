@@ -60,6 +60,8 @@ PAGE_MARK = re.compile(
 )
 # An outlet's dateline with a clock time: 石岭县融媒体中心 2025-11-27 15:40 记者 …
 DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}")
+# WeChat public-account articles open and close with calls to follow and share.
+WECHAT = re.compile(r"点击上方.{0,4}(蓝字|关注)|关注我们$|点个.?在看|分享给更多人|长按(识别)?二维码|阅读原文|设为星标")
 # Document-sharing sites wrap reports in their own banners.
 DOC_SITE = re.compile(
     r"上传者|下载次数|字数\s*[:：]\s*[\d,]+|评分\s*[:：]|本文为.{0,6}(范文|模板)|请根据本单位实际|本文档共\s*\d+\s*页|下载积分|文档下载后|如有侵权|\d+\s*上传\b|上传时间|文档格式|点击下载|免费下载"
@@ -95,6 +97,8 @@ def _is_nav_bar(line: str) -> bool:
     items = [t for t in re.split(r"[\s|｜/]+", line) if t]
     if len(items) < 4 or SENTENCE_PUNCT.search(line) or AUTHOR_PREFIX.match(line):
         return False
+    if len(re.findall(r"[|｜]", line)) >= 3:
+        return True  # 某某新闻网 | 首页 | 要闻 | 综合新闻 …
     return all(len(t) <= 8 for t in items)
 
 
@@ -120,6 +124,8 @@ def furniture_reason(line: str) -> str | None:
         return "comment_board"
     if DOC_SITE.search(line) and len(line) < 80:
         return "document_site"
+    if WECHAT.search(line) and len(line) < 40:
+        return "page_control"
     if _is_nav_bar(line):
         return "navigation"
     return None

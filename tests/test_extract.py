@@ -212,3 +212,45 @@ def test_extract_finds_indicator_in_freer_wording(sentence: str, expected: list[
 )
 def test_extract_ignores_non_indicator_in_freer_wording(sentence: str) -> None:
     assert records(sentence) == []
+
+
+def test_extract_breakdown_sentence_continues_the_one_before() -> None:
+    from pipeline.extract.indicators import extract_passage
+
+    per_sentence = extract_passage(
+        ["本届校党委共巡察二级党组织42个。", "其中,学院党委21个,机关党委、直属单位和附属医院党组织21个。"], ACHIEVED
+    )
+    assert [[(r.indicator, r.value) for r in records] for records in per_sentence] == [
+        [("orgs_inspected", 42)],
+        [("orgs_inspected", 21), ("orgs_inspected", 21)],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("问题线索方面,向市纪委监委共移交96条", [("clues_transferred", 96)]),
+        ("对于发现的问题线索,我们都按规定转交学校纪委,累计14条", [("clues_transferred", 14)]),
+        ("各县(市、区)委采取联动模式,完成对村巡察312个", [("villages_inspected", 312)]),
+        ("推动完善耕地保护考核等制度机制9项", [("rules_established", 9)]),
+        ("发现整改不到位问题17个", [("problems_found", 17)]),
+        ("巡视党组织1,083个次", [("orgs_inspected", 1083)]),
+        ("全省对村巡察覆盖率还不足七成", [("coverage_rate", 70)]),
+        ("共进驻乡镇(街道)党(工)委6个", [("townships_inspected", 6)]),
+        ("完成了三轮常规巡察和一轮专项巡察", [("rounds", 3), ("rounds", 1)]),
+    ],
+)
+def test_extract_finds_indicator_stated_indirectly(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "今年要对十一届省委第一至第三轮巡视的整改情况开展集中评估",  # which rounds, not how many
+        "厅党组对巡视移交的问题线索实行台账管理,目前已办结15件",  # clues concluded are not problems resolved
+        "整改期间,废止不合时宜的制度12项",
+    ],
+)
+def test_extract_ignores_non_indicator_stated_indirectly(sentence: str) -> None:
+    assert records(sentence) == []

@@ -92,6 +92,9 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("上传者:匿名 下载次数:1,208 字数:2,316 评分:4.8", "document_site"),
         ("【下载全文】 【收藏】 【举报】", "page_control"),
         ("【列印】【关闭】", "page_control"),
+        ("点击上方蓝字 关注我们", "page_control"),
+        ("点个“在看”,分享给更多人", "page_control"),
+        ("东泽理工大学新闻网 | 首页 | 东理要闻 | 综合新闻 | 媒体东理", "navigation"),
     ],
 )
 def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:

@@ -17,8 +17,13 @@ BASELINE = PROJECT_ROOT / "tests" / "eval_baseline.json"
 
 @pytest.mark.parametrize(
     "gold",
-    [PROJECT_ROOT / "corpora" / "sample", PROJECT_ROOT / "corpora" / "holdout", SHARED_EVAL],
-    ids=["sample", "holdout", "shared-eval"],
+    [
+        PROJECT_ROOT / "corpora" / "sample",
+        PROJECT_ROOT / "corpora" / "holdout",
+        PROJECT_ROOT / "corpora" / "unseen",
+        SHARED_EVAL,
+    ],
+    ids=["sample", "holdout", "unseen", "shared-eval"],
 )
 def test_quality_gate_holds_floors(gold: Path, tmp_path: Path, theme_model_dir: Path) -> None:
     if not gold.exists():

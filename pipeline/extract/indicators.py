@@ -11,8 +11,8 @@ section around it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from pipeline.config import Segmenter
 from pipeline.extract.quantities import Quantity, chinese_to_number, find_quantities
@@ -40,7 +40,7 @@ ENUM_SEPARATORS = "、和及与"
 # --- governing verbs (cues) --------------------------------------------------------------
 CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
-    ("inspect", r"政治体检|巡视巡察|巡乡带村|巡察|巡视|全覆盖|覆盖|进驻"),
+    ("inspect", r"政治体检|对村巡察|巡视巡察|巡乡带村|巡察|巡视|全覆盖|覆盖|进驻|派驻"),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号"),
     ("transfer", r"移交|移送|转交|转办|交办"),
@@ -69,14 +69,15 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("problem", r"问题|短板|弱项|隐患|诉求|[实难急小烦揪操]心?事|急难愁盼|事项|难题"),
     (
         "org",
-        r"党组织|党委|党组|党支部|单位|部门|企业|国企|高校|学校|院校|医院|检察院|法院|公安|机关|对象|开发区|园区|"
+        r"党组织|党\(工\)委|党工委|党委|党组|党支部|单位|部门|企业|国企|高校|学校|院校|学院|医院|检察院|法院|研究院|公安|机关|对象|"
+        r"开发区|园区|中心|平台|"
         r"县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县直|市直|省直|区直|委办局|局|集团|公司|^地?[县市区]$",
     ),
     ("people", r"干部|人员|党员|同志|学员|骨干|领导"),
 ]
 NOUN_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in NOUN_CLASSES))
 # Party bodies take the class of what they belong to: 村党组织 counts villages, 乡镇党委 townships.
-BELONGING_HEADS = ("党组织", "党委", "党组", "党支部", "机关", "两委")
+BELONGING_HEADS = ("党组织", "党委", "党(工)委", "党工委", "党组", "党支部", "机关", "两委")
 PEOPLE_UNITS = {"人", "名", "人次", "万人次"}
 # Counts of these are never indicators, whatever the verb.
 NEVER_UNITS = {
@@ -137,7 +138,7 @@ PLAN_QUESTION = re.compile(r"部署|安排|打算|规划|计划|将|今后|下�
 BACKGROUND_HEADING = re.compile(r"基础|回顾|成效|成绩|现状|形势|总结|取得|进展")
 PLAN_SENTENCE = re.compile(
     r"计划|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年|每年安排|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
-    r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
+    r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对|再|要|于|在)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
 )
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
@@ -270,11 +271,18 @@ def _cues_left(sentence: str, clause_start: int, pos: int) -> list[re.Match[str]
     return list(CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos)))[::-1]
 
 
-def _governing_cue(cues: list[re.Match[str]], noun_cls: str | None, people: bool) -> re.Match[str] | None:
+def _governing_cue(
+    cues: list[re.Match[str]], noun_cls: str | None, people: bool, sentence: str = "", pos: int = 0
+) -> re.Match[str] | None:
     """The nearest cue that can govern this noun (制发巡察建议书: 制发, not 巡察); a verb that
-    counts something else (召开, 评估 …) ends the search."""
+    counts something else (召开, 评估 …) ends the search, unless it stands inside an `…等` list
+    (完善耕地保护考核等制度机制) or is negated (整改不到位问题: not resolved)."""
     for m in cues:
         cls = m.lastgroup
+        if NEGATED_AFTER.match(sentence, m.end()):
+            continue
+        if cls == "other" and "等" in sentence[m.end() : pos]:
+            continue
         if cls == "other":
             break
         if people and cls in ("train", "account"):
@@ -329,7 +337,15 @@ class Seen:
 
 
 # Verbs whose object is implied: 建章立制31项 counts rules, 已完成整改33个 counts problems.
-IMPLIED_NOUN = {"rules": "rule", "resolve": "problem"}
+IMPLIED_NOUN = {
+    "建章立制": "rule",
+    "整改": "problem",
+    "整改到位": "problem",
+    "立行立改": "problem",
+    "解决": "problem",
+    "对村巡察": "village",
+}
+NEGATED_AFTER = re.compile(r"不到位|不力|不彻底|未完成|未到位|不实")
 NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
 POST_VERB = re.compile(
@@ -343,6 +359,7 @@ POST_CUES = [
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
 ]
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
+TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的|党|委|纪委)")
@@ -353,7 +370,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     none = Seen(q, None, None, None)
     clause_start, clause_end = _clause_bounds(sentence, q.number_start)
     before_text = sentence[: q.start]
-    if q.unit in NEVER_UNITS or not q.unit or (q.is_chinese and q.value == 1):
+    if q.unit in NEVER_UNITS or not q.unit or (q.is_chinese and q.value == 1 and q.unit not in ("轮", "轮次")):
         return none  # 一个 is an article far more often than a count
     if (
         CHANGE_WORDS.search(before_text)
@@ -372,12 +389,14 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     frame = _frame_cue(sentence, q)
     noun = _noun_after(sentence, q, clause_end)
     noun_cls = noun_class(noun) if noun else None
+    elided = False
     if not noun:
         before_noun = _noun_before(sentence, q, clause_start, previous)
         if before_noun:
             noun, noun_cls = before_noun, noun_class(before_noun)
         else:
             noun, noun_cls = _elided_noun(sentence, q, clause_start, cues, previous)
+            elided = True
 
     # What follows the counted noun (or the figure, when the noun stood before it or was elided).
     after_noun = sentence[q.end + len(noun) :] if noun and sentence.startswith(noun, q.end) else sentence[q.end :]
@@ -394,8 +413,18 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)
     if re.search(r"总数|总量|应巡", noun):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
-    people = q.unit in PEOPLE_UNITS or noun_cls == "people"
-    left_cue = _governing_cue(cues, noun_cls, people)
+    if (
+        elided
+        and not cues
+        and not frame
+        and noun_cls is not None
+        and not _breakdown_cue(sentence, clause_start, previous)
+    ):
+        # 对于发现的问题线索,我们都按规定转交学校纪委,累计14条: the verb stands in an earlier clause.
+        sentence_start = max(sentence.rfind(c, 0, q.start) for c in "；;。") + 1
+        cues = _cues_left(sentence, sentence_start, q.start)
+    people = q.unit in PEOPLE_UNITS
+    left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
     if frame is None and TOTAL_MARKER.search(sentence[clause_start : q.start]) and _cls(left_cue) != "inspect":
         return Seen(q, None, noun, None)  # 全市2920个村(社区): the jurisdiction's total
     if left_cue is not None and NEGATED.search(sentence[: left_cue.start()]):
@@ -420,12 +449,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, cue)
     if (
         noun_cls is None
-        and cue in IMPLIED_NOUN
         and left_cue is not None
+        and left_cue.group(0) in IMPLIED_NOUN
         and re.fullmatch(r"(了|到位|完成|完毕)?", sentence[left_cue.end() : q.start])
     ):
-        noun_cls = IMPLIED_NOUN[cue]
-    if noun_cls is None and cue == inherited_cue:
+        noun_cls = IMPLIED_NOUN[left_cue.group(0)]
+    if cue == inherited_cue and (cue, noun_cls) not in TYPE_TABLE:
         noun_cls = next((seen.noun_cls for seen in reversed(previous) if seen.kind and seen.noun_cls), None)
     kind = TYPE_TABLE.get((cue, noun_cls)) if noun_cls else None
     return Seen(q, kind, noun, cue, noun_cls)
@@ -441,9 +470,20 @@ def _elided_noun(
         head = re.split(r"[、的]", topic.group(1))[-1][-6:] if topic else ""
         if head and noun_class(head):
             return head, noun_class(head)
+    # The object of 对 before the verb: 对村(社区)党组织巡察142个, 对…的乡镇开展提级巡察不少于3个.
+    dui = [m for m in FRAME_OPENERS.finditer(sentence, clause_start, q.start) if m.group(0) == "对"]
+    if dui:
+        obj = _noun_prefix(re.split(r"[、的]", sentence[dui[-1].end() : q.start])[-1])
+        if noun_class(obj):
+            return obj, noun_class(obj)
     for seen in reversed(previous):
         if seen.quantity.unit == q.unit and seen.noun:
             return seen.noun, noun_class(seen.noun)
+    # The sentence's topic: 问题线索方面,向市纪委监委移交96条.
+    sentence_start = max(sentence.rfind(c, 0, q.start) for c in "；;。") + 1
+    topic = TOPIC.match(sentence[sentence_start:])
+    if topic and noun_class(topic.group(1)):
+        return topic.group(1), noun_class(topic.group(1))
     return "", None
 
 
@@ -478,6 +518,8 @@ def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> st
 def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
     """第七、八轮 → 2 rounds; 第五至第七轮 → 3. A single ordinal (第十一轮) is not a count."""
     for m in ORDINAL_ROUNDS.finditer(sentence):
+        if re.match(r"(巡察|巡视)?的", sentence[m.end() :]):
+            continue  # 第一至第三轮巡视的整改情况: which rounds, not how many
         items = [m.group(1), *re.findall(r"[一二三四五六七八九十\d]+", m.group(2))]
         values = []
         for item in items:
@@ -521,8 +563,29 @@ def subject(sentence: str, q_start: int, ctx: Context) -> str | None:
 
 def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
     """All indicator records of one normalized sentence."""
+    return _extract(sentence, ctx, [])[0]
+
+
+def extract_passage(sentences: Sequence[str], ctx: Context) -> list[list[Indicator]]:
+    """Records of each sentence of a passage. A sentence that opens with 其中/包括 breaks down
+    the figures of the sentence before it (…巡察党组织42个。其中,学院党委21个,…)."""
+    out: list[list[Indicator]] = []
+    carry: list[Seen] = []
+    for sentence in sentences:
+        records, seen = _extract(sentence, ctx, carry if BREAKDOWN.match(sentence) else [])
+        out.append(records)
+        # Positions belong to the previous sentence: carried figures stand "before" this one.
+        carry = [
+            replace(x, quantity=replace(x.quantity, start=0, end=0, number_start=0, number_end=0))
+            for x in seen
+            if x.kind
+        ]
+    return out
+
+
+def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indicator], list[Seen]]:
     out: list[Indicator] = []
-    previous: list[Seen] = []
+    previous: list[Seen] = list(carry)
     ordinal_spans = []
     for a, b, count in _rounds_from_ordinals(sentence):
         ordinal_spans.append((a, b))
@@ -563,4 +626,4 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
                 kinds = ["problems_found", "problems_resolved"]
         for k in kinds:
             out.append(Indicator(k, q.value, q.masked, q.qualifier, mod, q.unit, noun, subj, per, q.start, q.end))
-    return out
+    return out, previous[len(carry) :]

@@ -27,7 +27,27 @@ def measure_words() -> tuple[str, ...]:
         if line.strip() and not line.startswith("#")
     }
     # The counts this pipeline types need these even if the lexicon loses one.
-    words |= {"个", "家", "条", "件", "项", "份", "人次", "名", "人", "轮", "所", "处", "次", "批", "类", "起", "%"}
+    words |= {
+        "个",
+        "家",
+        "条",
+        "件",
+        "项",
+        "份",
+        "人次",
+        "名",
+        "人",
+        "轮",
+        "所",
+        "处",
+        "次",
+        "批",
+        "类",
+        "起",
+        "%",
+        "个次",
+        "成",
+    }
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -142,11 +162,16 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 qualifier, pos = q, pos + len(word)
                 break
         unit = _unit_at(sentence, pos)
+        if unit == "成" and value is not None:  # 七成 = 70%
+            value, unit = value * 10, "%"
+            end_override = pos + 1
+        else:
+            end_override = None
         if is_chinese and not unit:
             continue
         if is_chinese and m.group("chinese") in ("一",) and unit in ("些", "批", "类"):
             continue
-        end = pos + len(unit)
+        end = end_override or pos + len(unit)
         for word, q in SUFFIX_QUALIFIERS:
             if sentence.startswith(word, end):
                 qualifier, end = q, end + len(word)

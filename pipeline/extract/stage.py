@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -11,7 +12,8 @@ from pipeline.extract.indicators import (
     PLAN_PASSAGE_START,
     PLAN_TITLE,
     Context,
-    extract_sentence,
+    Indicator,
+    extract_passage,
 )
 from pipeline.progress import progress
 from pipeline.segment import heading_level
@@ -71,43 +73,47 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
     return contexts
 
 
+def _row(doc: Any, text: MappedText, sentence: Any, ind: Indicator) -> dict[str, object]:
+    """One published row: the figure's raw span, its sentence as evidence."""
+    a, b = int(sentence.norm_start) + ind.start, int(sentence.norm_start) + ind.end
+    raw_start, raw_end = text.raw_span(a, b)
+    return {
+        "doc_id": doc.doc_id,
+        "source": doc.source,
+        "indicator": ind.indicator,
+        "value": ind.value,
+        "masked": ind.masked,
+        "qualifier": ind.qualifier,
+        "modality": ind.modality,
+        "unit": ind.unit,
+        "object": ind.object or None,
+        "subject": ind.subject,
+        "period": ind.period,
+        "raw_start": raw_start,
+        "raw_end": raw_end,
+        "evidence": str(sentence.text),
+        "evidence_raw_start": int(sentence.raw_start),
+        "evidence_raw_end": int(sentence.raw_end),
+        "passage_id": int(sentence.passage_id),
+        "sentence_id": int(sentence.sentence_id),
+        "figure": text.text[a:b],
+    }
+
+
 def extract(documents: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator figure (a figure both found and resolved gives two rows)."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for doc in progress(documents.itertuples(index=False), len(documents), "extract"):
         text = MappedText.of_document(doc)
         doc_passages = passages[passages.doc_id == doc.doc_id]
         contexts = passage_contexts(doc.title if isinstance(doc.title, str) else None, doc_passages)
         scorable = set(doc_passages.loc[doc_passages.kind.isin(["body", "heading"]), "passage_id"])
         doc_sentences = sentences[(sentences.doc_id == doc.doc_id) & sentences.passage_id.isin(scorable)]
-        for s in doc_sentences.itertuples(index=False):
-            ctx = contexts[int(s.passage_id)]
-            for ind in extract_sentence(str(s.text), ctx):
-                a, b = int(s.norm_start) + ind.start, int(s.norm_start) + ind.end
-                raw_start, raw_end = text.raw_span(a, b)
-                rows.append(
-                    {
-                        "doc_id": doc.doc_id,
-                        "source": doc.source,
-                        "indicator": ind.indicator,
-                        "value": ind.value,
-                        "masked": ind.masked,
-                        "qualifier": ind.qualifier,
-                        "modality": ind.modality,
-                        "unit": ind.unit,
-                        "object": ind.object or None,
-                        "subject": ind.subject,
-                        "period": ind.period,
-                        "raw_start": raw_start,
-                        "raw_end": raw_end,
-                        "evidence": str(s.text),
-                        "evidence_raw_start": int(s.raw_start),
-                        "evidence_raw_end": int(s.raw_end),
-                        "passage_id": int(s.passage_id),
-                        "sentence_id": int(s.sentence_id),
-                        "figure": text.text[a:b],
-                    }
-                )
+        for passage_id, group in doc_sentences.groupby("passage_id", sort=True):
+            group = group.sort_values("sentence_id")
+            per_sentence = extract_passage(group.text.astype(str).tolist(), contexts[int(passage_id)])
+            for s, records in zip(group.itertuples(index=False), per_sentence, strict=True):
+                rows.extend(_row(doc, text, s, ind) for ind in records)
     table = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     table["value"] = table["value"].astype("float64")
     return table
