@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -55,9 +56,9 @@ def main(input_dir: Path, repeat: int) -> int:
     results = {}
     for segmenter in Segmenter:
         tok = DomainTokenizer(segmenter)
-        t_cut = _best_of(3, lambda tok=tok: tok.cut(corpus))  # type: ignore[misc]
-        t_tag = _best_of(1, lambda tok=tok: tok.tag(corpus))  # type: ignore[misc]
-        t_stage = _best_of(1, lambda tok=tok: tokens(big_docs, big_sentences, tok))  # type: ignore[misc]
+        t_cut = _best_of(3, partial(tok.cut, corpus))
+        t_tag = _best_of(1, partial(tok.tag, corpus))
+        t_stage = _best_of(1, partial(tokens, big_docs, big_sentences, tok))
         results[segmenter] = t_stage
         print(f"  {segmenter.value:6} cut                         {chars / t_cut / 1e3:9.0f} k chars/s")
         print(f"  {segmenter.value:6} cut+POS                     {chars / t_tag / 1e3:9.0f} k chars/s")

@@ -173,10 +173,6 @@ def _compact(text: str) -> str:
 
 
 def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
-    from pipeline.config import OpenccMode
-    from pipeline.normalize import converter
-
-    to_simplified = converter(OpenccMode.T2S).convert
     y_true, y_pred = [], []
     unmatched = 0
     passages = passages.assign(stem=passages.source.map(_stem))
@@ -189,7 +185,7 @@ def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: 
             overlap = doc[(doc.raw_start < b) & (doc.raw_end > a)]
             hit = overlap.iloc[0] if len(overlap) else None
         if hit is None and g.get("head"):
-            head = _compact(to_simplified(str(g["head"])))[:12]
+            head = _compact(_normalized(str(g["head"])))[:12]
             found = doc[[head in _compact(t) for t in doc.text]]
             hit = found.iloc[0] if len(found) else None
         y_true.append([int(t in g["labels"]) for t in THEMES])
@@ -226,13 +222,13 @@ def score_furniture(gold: list[dict[str, Any]], lines: pd.DataFrame, passages: p
         if not g.get("drop_lines"):
             for t in g.get("drop_text", []) or []:
                 dropped_total += 1
-                gone = _compact(_simplify(t)) not in text
+                gone = _compact(_normalized(t)) not in text
                 dropped_ok += gone
                 if not gone:
                     problems.append(f"kept furniture {g['doc']}: {t[:30]}")
         for t in g.get("keep_text", []) or []:
             kept_total += 1
-            there = _compact(_simplify(t))[:20] in text
+            there = _compact(_normalized(t))[:20] in text
             kept_ok += there
             if not there:
                 problems.append(f"dropped body {g['doc']}: {t[:30]}")
@@ -244,11 +240,13 @@ def score_furniture(gold: list[dict[str, Any]], lines: pd.DataFrame, passages: p
     }
 
 
-def _simplify(text: str) -> str:
+def _normalized(text: str) -> str:
+    """Gold text as the pipeline normalizes raw text, so the two compare."""
     from pipeline.config import OpenccMode
-    from pipeline.normalize import converter
+    from pipeline.normalize import normalize_line
+    from pipeline.textmap import MappedText
 
-    return str(converter(OpenccMode.T2S).convert(text.replace("(", "(").replace(")", ")")))
+    return normalize_line(MappedText.from_raw(text), OpenccMode.T2S).text
 
 
 def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:

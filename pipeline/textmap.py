@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ class MappedText:
         )
 
     @classmethod
-    def of_document(cls, doc: object) -> MappedText:
+    def of_document(cls, doc: Any) -> MappedText:
         """The normalized text of a row of the `normalized` table (text + per-character raw spans)."""
-        return cls(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))  # type: ignore[attr-defined]
+        return cls(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))
 
     def __len__(self) -> int:
         return len(self.text)
