@@ -126,6 +126,14 @@ RANKS = {
 }
 
 
+def _is_function_word(core: str) -> bool:
+    from pipeline.config import Segmenter
+    from pipeline.words import domain_tokenizer
+
+    tags = [t.pos for t in domain_tokenizer(Segmenter.FAST).tag(core)]
+    return any(tag[:1] in "vdpcurmqf" and tag != "vn" for tag in tags)
+
+
 def find_places(text: str) -> list[tuple[str, str, str]]:
     """(surface, rank, full name) of each administrative place named in the text."""
     return [(surface, rank, full) for surface, rank, full, _, _ in place_spans(text)]
@@ -152,6 +160,8 @@ def place_spans(text: str) -> list[tuple[str, str, str, int, int]]:
         core = name[:-1]
         if not 2 <= len(core) <= 3 or re.search(r"[省市县区州届在和与及对的了各全本该我其从者讯]", core):
             continue
+        if _is_function_word(core):
+            continue  # 督促市委, 15个左右省委: a verb or measure phrase, not a place name
         if name in names and len(name) >= 3:
             continue  # counted above
         rank, full = names.get(name, (RANKS.get(name[-1], "county"), name))

@@ -254,3 +254,17 @@ def test_extract_finds_indicator_stated_indirectly(sentence: str, expected: list
 )
 def test_extract_ignores_non_indicator_stated_indirectly(sentence: str) -> None:
     assert records(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "noun"),
+    [
+        ("目前本届市委已巡察456个党组织", "本届市委", "党组织"),
+        ("10个县(市、区)委巡察1975个党组织", "10个县(市、区)委", "党组织"),
+        ("督促市委巡察组对6家市级单位开展常规巡察", "市委巡察组", "市级单位"),
+        ("健全完善巡回指导、信访受理等制度15项", None, "制度"),
+    ],
+)
+def test_extract_fills_subject_and_object(sentence: str, subject: str | None, noun: str) -> None:
+    [rec] = extract_sentence(sentence, ACHIEVED)
+    assert (rec.subject, rec.object) == (subject, noun)

@@ -150,10 +150,11 @@ PERIOD = re.compile(
     r"(20\d\d)年(?:以来|度)?(?!\d*月)|本届(?:以来)?|换届以来|全年|今年以来|一年来|十年来|五年来|"
     r"党的十[八九]大以来|党的二十大以来|上半年|下半年|新一届|今后\d年|今后五年"
 )
-SUBJECT = re.compile(
-    r"(?:\d+个)?(?:[\u4e00-\u9fff]{2,6}?|[\u4e00-\u9fff]{0,4}县\(市、区\))"
-    r"(?:省委|市委|县委|区委|州委|旗委|盟委|党委|党组|巡察办|巡视办|巡察组|巡视组|巡察机构|巡视机构|巡察工作领导小组|巡视工作领导小组)"
-    r"|中央巡视组|中央巡视办|省委|市委|县委|区委|州委|旗委|全国各市县|各市县"
+# Who inspected: a counted set of committees (10个县(市、区)委), a party committee (省委, 市委 …),
+# or a named body (市委巡察办, 中央巡视组: pipeline.places.body_spans).
+SUBJECT_COMMITTEES = re.compile(
+    r"\d+个(?:县\(市、区\)|县\(市\)|县区|市\(地\)|市\(州\)|县|市|区)(?:党)?委|全国各市县|各市县|"
+    r"(?:新一届|本届|[二三四五六七八九十]+届)?(?:省委|市委|县委|区委|州委|旗委|盟委)"
 )
 
 
@@ -253,7 +254,7 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
         + [m.end() for m in re.finditer(r"[\dXx×%]", head)]
         + [0]
     )
-    noun = head[cut:].strip()
+    noun = re.sub(r"^等", "", head[cut:].strip())  # A、B等制度15项: the noun is 制度
     return "" if RECIPIENT.search(noun) and not noun_class(noun) else noun
 
 
@@ -553,12 +554,27 @@ def period(sentence: str, q_start: int, ctx: Context) -> str | None:
     return None
 
 
+def _subjects(text: str, end: int) -> list[tuple[int, str]]:
+    from pipeline.places import body_spans
+
+    found = [(m.start(), m.end(), m.group(0)) for m in SUBJECT_COMMITTEES.finditer(text, 0, end)]
+    found += [(a, b, name) for name, kind, _, a, b in body_spans(text[:end]) if kind == "inspecting"]
+    # Of two names over the same characters (市委 in 市委巡察办) keep the longer.
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    kept: list[tuple[int, int, str]] = []
+    for f in found:
+        if not kept or f[0] >= kept[-1][1]:
+            kept.append(f)
+    return [(a, name) for a, _, name in kept]
+
+
 def subject(sentence: str, q_start: int, ctx: Context) -> str | None:
-    found = list(SUBJECT.finditer(sentence, 0, q_start))
+    """The nearest inspecting body before the figure in its sentence, else the passage's first."""
+    found = _subjects(sentence, q_start)
     if found:
-        return found[-1].group(0)
-    passage_subjects = list(SUBJECT.finditer(ctx.passage))
-    return passage_subjects[0].group(0) if passage_subjects else None
+        return found[-1][1]
+    in_passage = _subjects(ctx.passage, len(ctx.passage))
+    return in_passage[0][1] if in_passage else None
 
 
 def extract_sentence(sentence: str, ctx: Context) -> list[Indicator]:
