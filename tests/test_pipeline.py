@@ -162,3 +162,27 @@ def test_pipeline_failed_publish_keeps_previous_tables(sample_run: Path, tmp_pat
         main(["publish", "--output", str(out)])
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_pipeline_make_help_lists_every_target() -> None:
+    import subprocess
+
+    from pipeline.config import PROJECT_ROOT
+
+    listed = subprocess.run(["make", "-s", "help"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+    for target in (
+        "ingest",
+        "normalize",
+        "segment",
+        "extract",
+        "classify",
+        "publish",
+        "all",
+        "test",
+        "lint",
+        "evaluate",
+        "bench",
+        "clean",
+        "train",
+    ):
+        assert f"make {target} " in listed, target
