@@ -268,3 +268,48 @@ def test_extract_ignores_non_indicator_stated_indirectly(sentence: str) -> None:
 def test_extract_fills_subject_and_object(sentence: str, subject: str | None, noun: str) -> None:
     [rec] = extract_sentence(sentence, ACHIEVED)
     assert (rec.subject, rec.object) == (subject, noun)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("先后组织开展五届市委第三轮、第四轮巡察", [("rounds", 2)]),
+        ("开展十二届区委第五轮至第七轮巡察", [("rounds", 3)]),
+        ("本届市委巡察全覆盖任务完成81.5%", [("coverage_rate", 81.5)]),
+        (
+            "对市发展改革委等6个市直部门,以及市城投集团等3家市属国有企业开展“点穴式”监督",
+            [("orgs_inspected", 6), ("orgs_inspected", 3)],
+        ),
+        ("对近200个地方、部门和单位党组织开展常规巡视", [("orgs_inspected", 200)]),
+        ("其中由市级党委提级巡察的村(社区)有三千余个", [("villages_inspected", 3000)]),
+        ("制定和修订巡视工作规范性文件20余件", [("rules_established", 20)]),
+        ("向县委报送专题报告X篇", [("reports_submitted", None)]),
+        ("对整改不力、敷衍整改的3个党组织和18名党员干部严肃问责", [("people_held_accountable", 18)]),
+        ("对区住房和城乡建设局等14个区直部门党组织开展常规巡察", [("orgs_inspected", 14)]),
+    ],
+)
+def test_extract_finds_indicator_in_report_style(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "对全县12个乡镇中的5个乡镇党委开展巡乡带村",  # 12 is the total the 5 come from
+        "推动解决企业反映的审批慢、回款难等问题,相关做法被省委巡视办转发2次",
+    ],
+)
+def test_extract_ignores_totals_in_report_style(sentence: str) -> None:
+    assert ("townships_inspected", 12) not in records(sentence)
+    assert all(kind != "problems_resolved" for kind, _ in records(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "modality"),
+    [
+        ("市委巡察机构将统筹安排3轮巡察", "planned"),
+        ("将巡察整改情况纳入考核,对12个单位开展巡察", "achieved"),  # 将 as the object marker
+    ],
+)
+def test_extract_reads_future_jiang(sentence: str, modality: str) -> None:
+    assert {r.modality for r in extract_sentence(sentence, ACHIEVED)} == {modality}

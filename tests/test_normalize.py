@@ -93,6 +93,8 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("【下载全文】 【收藏】 【举报】", "page_control"),
         ("【列印】【关闭】", "page_control"),
         ("点击上方蓝字 关注我们", "page_control"),
+        ("5 下载券 还剩5页未读,继续阅读", "document_site"),
+        ("相关推荐:2025年县委巡察工作总结范文(精选5篇)", "document_site"),
         ("点个“在看”,分享给更多人", "page_control"),
         ("东泽理工大学新闻网 | 首页 | 东理要闻 | 综合新闻 | 媒体东理", "navigation"),
     ],

@@ -21,9 +21,10 @@ BASELINE = PROJECT_ROOT / "tests" / "eval_baseline.json"
         PROJECT_ROOT / "corpora" / "sample",
         PROJECT_ROOT / "corpora" / "holdout",
         PROJECT_ROOT / "corpora" / "unseen",
+        PROJECT_ROOT / "corpora" / "unseen2",
         SHARED_EVAL,
     ],
-    ids=["sample", "holdout", "unseen", "shared-eval"],
+    ids=["sample", "holdout", "unseen", "unseen2", "shared-eval"],
 )
 def test_quality_gate_holds_floors(gold: Path, tmp_path: Path, theme_model_dir: Path) -> None:
     if not gold.exists():

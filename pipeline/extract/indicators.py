@@ -40,7 +40,10 @@ ENUM_SEPARATORS = "、和及与"
 # --- governing verbs (cues) --------------------------------------------------------------
 CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
-    ("inspect", r"政治体检|对村巡察|巡视巡察|巡乡带村|巡察|巡视|全覆盖|覆盖|进驻|派驻"),
+    (
+        "inspect",
+        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡察|巡视|全覆盖|覆盖|进驻|派驻|开展[^，,；;。]{0,6}?监督(?!检查)",
+    ),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号"),
     ("transfer", r"移交|移送|转交|转办|交办"),
@@ -65,7 +68,7 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("township", r"乡镇|街道|乡|镇|苏木"),
     ("report", r"专题报告|综合报告|报告"),
     ("suggestion", r"建议书|意见建议|建议|提醒函|意见书"),
-    ("rule", r"制度文件|制度|机制|办法|规定|规章|细则|规范"),
+    ("rule", r"制度文件|规范性文件|制度|机制|办法|规定|规章|细则|规范"),
     ("problem", r"问题|短板|弱项|隐患|诉求|[实难急小烦揪操]心?事|急难愁盼|事项|难题"),
     (
         "org",
@@ -85,7 +88,6 @@ NEVER_UNITS = {
     "场",
     "场次",
     "期",
-    "篇",
     "本",
     "张",
     "亩",
@@ -123,10 +125,15 @@ SUBJECT_FOLLOWERS = re.compile(r"^(联动)?(巡察|巡视|与|同步|开展|先�
 CHANGE_WORDS = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年)?(增长|增加|下降|减少|提高|提升|上升|降低)(了)?$")
 RANGE_AFTER = re.compile(r"^\s*(至|到|-|~|—|－)\s*[\dXx一二三四五六七八九十两]")
 RANGE_BEFORE = re.compile(r"[\d一二三四五六七八九十两]\s*(个|家|人)?\s*(至|到|-|~|—)\s*$")
-ORDINAL_ROUNDS = re.compile(r"第([一二三四五六七八九十\d]+)((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+)+)轮")
+ORDINAL_ROUNDS = re.compile(
+    r"第([一二三四五六七八九十\d]+)轮?((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+轮?)+)(?<=轮)|"
+    r"第([一二三四五六七八九十\d]+)((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+)+)轮"
+)
 ROUNDS_FOLLOWER = re.compile(r"^.{0,6}?(巡察|巡视)")
 ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|前|后|上|下|本|这|该)$")
-COVERAGE_BEFORE = re.compile(r"覆盖(率|面|比例)[^，,。；;]{0,8}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$")
+COVERAGE_BEFORE = re.compile(
+    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
+)
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
 PLAN_HEADING = re.compile(
@@ -141,6 +148,10 @@ PLAN_SENTENCE = re.compile(
     r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对|再|要|于|在)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
 )
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
+# 将 followed, within its clause, by the verb it fronts the object of: 将…纳入/作为/放在….
+PREPOSITIONAL_JIANG = re.compile(
+    r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给)"
+)
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|计划|拟于|力争在)")
 PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
@@ -219,7 +230,14 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     # A noun may contain a cue word (巡察对象, 巡视整改问题): only cut at cues that follow a noun head.
     if cue and cue.start() > 0 and noun_class(tail[: cue.start()]):
         stop = cue.start()
-    return _noun_prefix(tail[:stop].strip())
+    noun = _noun_prefix(tail[:stop].strip())
+    if noun and not noun_class(noun) and tail[stop : stop + 1] in ENUM_SEPARATORS:
+        # 近200个地方、部门和单位党组织: a list of modifiers shares the head noun at its end.
+        items = re.split(rf"[{ENUM_SEPARATORS}]", re.split(r"[\dXx×]", tail, maxsplit=1)[0])
+        last = _noun_prefix(items[-1]) if len(items) > 1 else ""
+        if last and noun_class(last):
+            return tail[: tail.index(last, stop) + len(last)]
+    return noun
 
 
 # Words jieba tags as nouns that end a counted noun phrase in these reports.
@@ -246,7 +264,8 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
     there is the recipient of the verb (移交县纪委监委25件 → the noun is elided)."""
     start = max([clause_start] + [s.quantity.end for s in previous if s.quantity.end <= q.start])
     head = sentence[start : q.start]
-    head = re.sub(r"(中|内|里)?(已经|已|均|共|共计|总计|合计|累计|达|达到|为|是|有|已有|计)*$", "", head)
+    head = re.sub(r"(的)?(中|内|里)?(已经|已|均|共|共计|总计|合计|累计|达|达到|为|是|有|已有|计)*$", "", head)
+    head = re.sub(r"的$", "", head)
     head = re.sub(r"(不少于|不低于|至少|不超过|不到|不足|超过|约|近)$", "", head)
     cut = max(
         [m.end() for m in re.finditer(rf"[{ENUM_SEPARATORS}]", head)]
@@ -306,7 +325,9 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
         return None
     opener = openers[-1]
     between = list(CUE_PATTERN.finditer(sentence, opener.end(), q.start))
-    if between and "的" not in re.sub(r"《[^》]*》", "", sentence[between[-1].end() : q.start]):
+    if between and not re.search(
+        r"的[^，,；;。的]{0,10}$", re.sub(r"《[^》]*》", "", sentence[between[-1].end() : q.start])
+    ):
         return None
     sentence_end = min([i for i in (sentence.find(c, q.end) for c in "；;。") if i >= 0] + [len(sentence)])
     pos = q.end
@@ -412,7 +433,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
-    if re.search(r"总数|总量|应巡", noun):
+    if re.search(r"总数|总量|应巡", noun) or re.match(r"(中的|中有|当中|之中)", after_noun):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
     if (
         elided
@@ -521,22 +542,28 @@ def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
     for m in ORDINAL_ROUNDS.finditer(sentence):
         if re.match(r"(巡察|巡视)?的", sentence[m.end() :]):
             continue  # 第一至第三轮巡视的整改情况: which rounds, not how many
-        items = [m.group(1), *re.findall(r"[一二三四五六七八九十\d]+", m.group(2))]
+        first, rest = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        items = [first, *re.findall(r"[一二三四五六七八九十\d]+", rest)]
         values = []
         for item in items:
             v = float(item) if item.isdigit() else chinese_to_number(item)
             if v is not None:
                 values.append(v)
-        is_range = re.search(r"[至到]", m.group(2)) and len(values) == 2
+        is_range = re.search(r"[至到]", rest) and len(values) == 2
         count = values[1] - values[0] + 1 if is_range else len(values)
         if count >= 2:
             yield m.start(), m.end(), float(count)
 
 
+def _future_jiang(before: str) -> bool:
+    """将 as "will" (市委巡察机构将统筹安排3轮巡察), not as the object marker (将巡察整改纳入考核)."""
+    return any(not PREPOSITIONAL_JIANG.match(before, m.end()) for m in re.finditer(r"(?<![即])将(?![来近])", before))
+
+
 def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None) -> str:
     before = sentence[:q_start]
     after = sentence[q_end:] if q_end is not None else ""
-    if PLAN_SENTENCE.search(before) or PLAN_AFTER.match(after):
+    if PLAN_SENTENCE.search(before) or PLAN_AFTER.match(after) or _future_jiang(before):
         return "planned"
     if ctx.plan_document and BACKGROUND_HEADING.search(ctx.heading) and not PLAN_HEADING.search(ctx.heading):
         return "achieved"
