@@ -6,6 +6,7 @@ crash or a bad batch never leaves a half-written table where readers look.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -48,6 +49,8 @@ def write_csv(table: pd.DataFrame, target: Path) -> None:
     for col in flat.columns:
         if flat[col].map(lambda v: isinstance(v, list | tuple)).any():
             flat[col] = flat[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
+        elif flat[col].map(lambda v: isinstance(v, dict)).any():
+            flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
     with atomic_path(target) as tmp:
         flat.to_csv(tmp, index=False, encoding="utf-8-sig")
 

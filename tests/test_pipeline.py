@@ -93,6 +93,11 @@ def test_pipeline_duckdb_and_csv_are_queryable(sample_run: Path) -> None:
     csv_bytes = (sample_run / "csv" / "indicators.csv").read_bytes()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a BOM
     assert (sample_run / "charts" / "indicators.png").read_bytes().startswith(b"\x89PNG")
+    import json
+
+    passages = pd.read_csv(sample_run / "csv" / "passages.csv", encoding="utf-8-sig")
+    scores = passages.theme_scores.dropna()
+    assert len(scores) and all(set(json.loads(s)) == set(json.loads(scores.iloc[0])) for s in scores)
 
 
 def test_pipeline_broken_file_is_reported_and_skipped(tmp_path: Path, theme_model_dir: Path) -> None:
