@@ -56,7 +56,7 @@ COPYRIGHT = re.compile(
 )
 # Printed documents: page numbers (— 1 —, 第2页), classification marks (内部资料 注意保存).
 PAGE_MARK = re.compile(
-    r"^\s*([—–\-]+\s*\d+\s*[—–\-]+|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|内部资料\s*(注意保存|注意保密)?|注意保存)\s*$"
+    r"^\s*([—–\-]+\s*\d+\s*[—–\-]+|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|内部资料\s*(注意保存|注意保密|注意保管)?|注意保存)\s*$"
 )
 # An outlet's dateline with a clock time: 石岭县融媒体中心 2025-11-27 15:40 记者 …
 DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}")

@@ -313,3 +313,33 @@ def test_extract_ignores_totals_in_report_style(sentence: str) -> None:
 )
 def test_extract_reads_future_jiang(sentence: str, modality: str) -> None:
     assert {r.modality for r in extract_sentence(sentence, ACHIEVED)} == {modality}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("对整改不到位的14个问题重新交办,目前已完成11个", [("problems_resolved", 11)]),
+        ("联合印发《巡察移交问题线索办理工作规程》等制度文件4项", [("rules_established", 4)]),
+        ("同步对市交通运输局等18家单位开展巡审联动", [("orgs_inspected", 18)]),
+        ("已对全县十四个乡镇中的九个开展“巡乡带村”", [("townships_inspected", 9)]),
+        ("全县村(社区)覆盖率达百分之八十点四", [("coverage_rate", 80.4)]),
+        ("联合培训巡察、审计干部240余人次", [("people_trained", 240)]),
+        ("联合巡察组对8个县直单位同步开展巡察和经济责任审计", [("orgs_inspected", 8)]),
+    ],
+)
+def test_extract_finds_indicator_in_more_genres(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "组织市委巡察机构对所辖3个县(区)的12个县直部门开展联动巡察",  # counties qualify the departments
+        "市审计局全年共对148家单位实施审计,为巡察选题提供了参考",  # audits are not inspections
+        "由3个镇的巡察干部组成3个联合巡察组开展交叉巡察",
+    ],
+)
+def test_extract_ignores_non_indicator_in_more_genres(sentence: str) -> None:
+    assert ("orgs_inspected", 3) not in records(sentence)
+    assert ("orgs_inspected", 148) not in records(sentence)
+    assert ("townships_inspected", 3) not in records(sentence)

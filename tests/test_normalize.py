@@ -88,6 +88,7 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("---此处隐藏4391字,下载后查看---", "truncation"),
         ("— 3 —", "page_mark"),
         ("内部资料 注意保存", "page_mark"),
+        ("内部资料 注意保管", "page_mark"),
         ("石岭县融媒体中心 2025-11-27 15:40 记者 彭雪 通讯员 石纪宣", "source_line"),
         ("上传者:匿名 下载次数:1,208 字数:2,316 评分:4.8", "document_site"),
         ("【下载全文】 【收藏】 【举报】", "page_control"),

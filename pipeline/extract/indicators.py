@@ -42,10 +42,10 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡察|巡视|全覆盖|覆盖|进驻|派驻|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实"),
-    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号"),
+    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
     ("transfer", r"移交|移送|转交|转办|交办"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
     ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|修订|修改|新建"),
@@ -56,7 +56,7 @@ CUES: list[tuple[str, str]] = [
     (
         "other",
         r"召开|评估|成立|组建|抽调|约谈|参会|参加|报道|刊发|举办|开设|设置|会商|商请|协助|走访|谈话|调阅|"
-        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成|细化|分解|立案|审查调查|函询|了结",
+        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成|细化|分解|立案|审查调查|函询|了结|审计",
     ),
 ]
 CUE_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in CUES))
@@ -114,6 +114,7 @@ TYPE_TABLE: dict[tuple[str, str], str] = {
     ("report", "report"): "reports_submitted",
     ("transfer", "report"): "reports_submitted",
     ("report", "suggestion"): "suggestions_issued",
+    ("suggest", "rule"): "rules_established",  # 印发《…实施办法》等制度文件4项
 }
 
 # Bodies that receive what a verb hands over (移交县纪委监委25件): not the counted noun.
@@ -137,7 +138,8 @@ COVERAGE_BEFORE = re.compile(
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
 PLAN_HEADING = re.compile(
-    r"规划|计划|打算|思路|下一步|展望|工作要点|今后|未来|目标任务|20\d\d年(工作)?(重点|要点|任务)"
+    r"规划|计划|打算|思路|下一步|展望|工作要点|今后|未来|目标任务|主要任务|重点任务|工作安排|"
+    r"20\d\d年[^，,。；;]{0,6}(重点|要点|任务|安排|打算|计划|思路)"
 )
 # An interview question about a plan (作了哪些部署, 有哪些安排) makes its answer a plan.
 PLAN_QUESTION = re.compile(r"部署|安排|打算|规划|计划|将|今后|下一步")
@@ -231,6 +233,11 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     if cue and cue.start() > 0 and noun_class(tail[: cue.start()]):
         stop = cue.start()
     noun = _noun_prefix(tail[:stop].strip())
+    first = domain_tokenizer(Segmenter.FAST).tag(tail[:stop])[:1]
+    if not noun and first and first[0].pos == "v" and not NOT_NOUN.fullmatch(first[0].token):
+        # jieba may tag the noun's first word as a verb (联合巡察组): keep the words up to a verb
+        # that can follow a count (完成本届巡察 still gives no noun).
+        noun = re.split(r"开展|进行|实施|完成|接受|纳入|已|均|将|被|并", tail[:stop], maxsplit=1)[0]
     if noun and not noun_class(noun) and tail[stop : stop + 1] in ENUM_SEPARATORS:
         # 近200个地方、部门和单位党组织: a list of modifiers shares the head noun at its end.
         items = re.split(rf"[{ENUM_SEPARATORS}]", re.split(r"[\dXx×]", tail, maxsplit=1)[0])
@@ -264,7 +271,9 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
     there is the recipient of the verb (移交县纪委监委25件 → the noun is elided)."""
     start = max([clause_start] + [s.quantity.end for s in previous if s.quantity.end <= q.start])
     head = sentence[start : q.start]
-    head = re.sub(r"(的)?(中|内|里)?(已经|已|均|共|共计|总计|合计|累计|达|达到|为|是|有|已有|计)*$", "", head)
+    head = re.sub(
+        r"(之中的|当中的|中的|中|内|里|的)?(已经|已|均|共|共计|总计|合计|累计|达|达到|为|是|有|已有|计)*$", "", head
+    )
     head = re.sub(r"的$", "", head)
     head = re.sub(r"(不少于|不低于|至少|不超过|不到|不足|超过|约|近)$", "", head)
     cut = max(
@@ -301,8 +310,8 @@ def _governing_cue(
         cls = m.lastgroup
         if NEGATED_AFTER.match(sentence, m.end()):
             continue
-        if cls == "other" and "等" in sentence[m.end() : pos]:
-            continue
+        if cls == "other" and ("等" in sentence[m.end() : pos] or NOUN_PATTERN.match(sentence, m.end())):
+            continue  # inside the counted noun: …等制度机制, 审计干部
         if cls == "other":
             break
         if people and cls in ("train", "account"):
@@ -338,7 +347,17 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
             # 将反馈的36个问题细化为…: a verb of form, not of counting; the modifier's verb decides.
             return None if closing[0].lastgroup == "other" else closing[0].lastgroup
         if closing:
-            return closing[-1].lastgroup
+            last = closing[-1]
+            if last.lastgroup == "other":
+                # 开展巡察和经济责任审计: coordinated verbs, the inspection one counts.
+                joined = [
+                    c
+                    for c in closing[:-1]
+                    if c.lastgroup == "inspect" and re.search(r"[和及与、]", sentence[c.end() : last.start()])
+                ]
+                if joined:
+                    return "inspect"
+            return last.lastgroup
         pos = clause_end + 1
     return None
 
@@ -360,6 +379,7 @@ class Seen:
 
 # Verbs whose object is implied: 建章立制31项 counts rules, 已完成整改33个 counts problems.
 IMPLIED_NOUN = {
+    "完成": "problem",
     "建章立制": "rule",
     "整改": "problem",
     "整改到位": "problem",
@@ -384,7 +404,9 @@ POST_CUES = [
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
-PLACE_FOLLOWER = re.compile(r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的|党|委|纪委)")
+PLACE_FOLLOWER = re.compile(
+    r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的(常规|专项|提级|交叉)?(巡察|巡视)|党|委|纪委)"
+)
 
 
 def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
@@ -452,8 +474,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if left_cue is not None and NEGATED.search(sentence[: left_cue.start()]):
         return Seen(q, None, noun, None)  # 尚未完成整改的3个问题
     cue = frame or _cls(left_cue)
-    if cue is None and POST_VERB.match(after_noun):
-        cue = "inspect"
+    if frame is None and POST_VERB.match(after_noun) and (cue is None or (cue, noun_cls) not in TYPE_TABLE):
+        cue = "inspect"  # 完成剩余125个村(社区)的巡察任务: the verb after the noun decides
     post_cue = next((c for c, pattern in POST_CUES if pattern.match(after_noun)), None)
     if cue is None or cue == "other" or (post_cue and not people and (cue, noun_cls) not in TYPE_TABLE):
         cue = post_cue or cue

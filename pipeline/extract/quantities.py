@@ -84,7 +84,9 @@ SUFFIX_QUALIFIERS = [
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MASK = r"[Xx×＊*]{1,4}"
 CHINESE = rf"[{CN_DIGITS}]+"
-NUMBER = re.compile(rf"(?P<mask>{MASK})|(?P<arabic>{ARABIC})(?P<mult>[万亿]?)|(?P<chinese>{CHINESE})")
+NUMBER = re.compile(
+    rf"百分之(?P<percent>[{CN_DIGITS}点]+)|(?P<mask>{MASK})|(?P<arabic>{ARABIC})(?P<mult>[万亿]?)|(?P<chinese>{CHINESE})"
+)
 # Chinese-numeral words that are names, not counts: 两个维护, 一把手, 三不腐, 十四五 ...
 CHINESE_NUMBER_WORDS = re.compile(
     r"^(两个(维护|确立)|四个(意识|自信|全面|坚持)|一把手|一岗双责|三不|一体|统一|唯一|同一|进一步|一起|一样|"
@@ -139,7 +141,12 @@ def find_quantities(sentence: str) -> list[Quantity]:
         value: float | None
         masked = m.group("mask") is not None
         is_chinese = m.group("chinese") is not None
-        if masked:
+        percent_words = m.group("percent")
+        if percent_words is not None:  # 百分之八十点四
+            value = chinese_to_number(percent_words)
+            if value is None:
+                continue
+        elif masked:
             if a > 0 and re.match(r"[A-Za-z]", sentence[a - 1]):
                 continue  # part of a Latin word
             value = None
@@ -161,7 +168,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
             if sentence.startswith(word, pos) and _unit_at(sentence, pos + len(word)):
                 qualifier, pos = q, pos + len(word)
                 break
-        unit = _unit_at(sentence, pos)
+        unit = "%" if percent_words is not None else _unit_at(sentence, pos)
         if unit == "成" and value is not None:  # 七成 = 70%
             value, unit = value * 10, "%"
             end_override = pos + 1
@@ -171,7 +178,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
             continue
         if is_chinese and m.group("chinese") in ("一",) and unit in ("些", "批", "类"):
             continue
-        end = end_override or pos + len(unit)
+        end = b if percent_words is not None else end_override or pos + len(unit)
         for word, q in SUFFIX_QUALIFIERS:
             if sentence.startswith(word, end):
                 qualifier, end = q, end + len(word)
