@@ -61,7 +61,9 @@ PAGE_MARK = re.compile(
 # An outlet's dateline with a clock time: 石岭县融媒体中心 2025-11-27 15:40 记者 …
 DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}")
 # WeChat public-account articles open and close with calls to follow and share.
-WECHAT = re.compile(r"点击上方.{0,4}(蓝字|关注)|关注我们$|点个.?在看|分享给更多人|长按(识别)?二维码|阅读原文|设为星标")
+WECHAT = re.compile(
+    r"^[(（]完[)）]$|更多精彩内容|点击上方.{0,4}(蓝字|关注)|关注我们$|点个.?在看|分享给更多人|长按(识别)?二维码|阅读原文|设为星标"
+)
 # Document-sharing sites wrap reports in their own banners.
 DOC_SITE = re.compile(
     r"下载文档|下载券|还剩\s*\d+\s*页未读|继续阅读|^(相关推荐|相关阅读|推荐阅读)[:：]|上传者|下载次数|字数\s*[:：]\s*[\d,]+|评分\s*[:：]|本文为.{0,6}(范文|模板)|请根据本单位实际|本文档共\s*\d+\s*页|下载积分|文档下载后|如有侵权|\d+\s*上传\b|上传时间|文档格式|点击下载|免费下载"

@@ -343,3 +343,36 @@ def test_extract_ignores_non_indicator_in_more_genres(sentence: str) -> None:
     assert ("orgs_inspected", 3) not in records(sentence)
     assert ("orgs_inspected", 148) not in records(sentence)
     assert ("townships_inspected", 3) not in records(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "巡察覆盖职能部门31个、基层站所218个、乡镇(街道)48个",
+            [("orgs_inspected", 31), ("orgs_inspected", 218), ("townships_inspected", 48)],
+        ),
+        ("对医保基金管理使用情况开展专项巡察,覆盖医保经办机构9个", [("orgs_inspected", 9)]),
+        (
+            "把群众满意作为检验标准,推动解决群众反映强烈的问题XX件,切实把巡察成果转化为实惠",
+            [("problems_resolved", None)],
+        ),
+    ],
+)
+def test_extract_finds_indicator_in_city_reviews(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+def test_extract_earlier_term_in_a_plan_interview_is_achieved() -> None:
+    ctx = Context(
+        question="问:为什么要在这个时间节点制定出台《规划》?", passage="省委换届后,及时研究制定巡视工作规划。"
+    )
+    [rec] = extract_sentence("十二届省委任期内,共开展13轮巡视", ctx)
+    assert rec.modality == "achieved"
+    plan = Context(plan_document=True, passage="五届市委任期内制发巡察建议书不少于20份。")
+    [target] = extract_sentence("五届市委任期内制发巡察建议书不少于20份", plan)
+    assert target.modality == "planned"
+
+
+def test_extract_agent_bodies_are_not_counted() -> None:
+    assert records("指导鹭江区、西坪县2个县(区)委巡察机构同步开展联动巡察") == []

@@ -73,7 +73,7 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     (
         "org",
         r"党组织|党\(工\)委|党工委|党委|党组|党支部|单位|部门|企业|国企|高校|学校|院校|学院|医院|检察院|法院|研究院|公安|机关|对象|"
-        r"开发区|园区|中心|平台|"
+        r"开发区|园区|中心|平台|站所|机构|"
         r"县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县直|市直|省直|区直|委办局|局|集团|公司|^地?[县市区]$",
     ),
     ("people", r"干部|人员|党员|同志|学员|骨干|领导"),
@@ -157,6 +157,8 @@ PREPOSITIONAL_JIANG = re.compile(
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|计划|拟于|力争在)")
 PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
+# A term named by its number (十二届省委任期内), in a passage that speaks of the new term.
+PAST_TERM = re.compile(r"[一二三四五六七八九十]+届[^，,。；;]{0,6}(任期内|期间|以来)")
 PLAN_TITLE = re.compile(r"规划|工作要点|工作计划|工作安排|实施方案")
 
 PERIOD = re.compile(
@@ -333,7 +335,16 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
     if not openers:
         return None
     opener = openers[-1]
+    if opener.group(0) in "将把" and re.search(
+        r"作为|纳入|列入|放在|摆在|转化为|细化为", sentence[opener.end() : q.start]
+    ):
+        return None  # 把群众满意作为检验标准, …: the 把 frame closed before the figure
     between = list(CUE_PATTERN.finditer(sentence, opener.end(), q.start))
+    if between:
+        # 解决群众反映强烈的问题XX件: the 的 modifies a noun standing before the figure, not the figure.
+        after_de = sentence[sentence.rfind("的", between[-1].end(), q.start) + 1 : q.start]
+        if "的" in sentence[between[-1].end() : q.start] and NOUN_PATTERN.search(re.split(r"[\dXx×]", after_de)[0]):
+            return None
     if between and not re.search(
         r"的[^，,；;。的]{0,10}$", re.sub(r"《[^》]*》", "", sentence[between[-1].end() : q.start])
     ):
@@ -451,7 +462,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     # A body followed by its own verb is the agent, not the object: 10个县(市、区)委巡察1975个…
     if (
         frame is None
-        and noun.endswith(("委", "巡察组", "巡视组", "巡察办", "巡视办"))
+        and noun.endswith(("委", "巡察组", "巡视组", "巡察办", "巡视办", "巡察机构", "巡视机构"))
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
@@ -589,8 +600,12 @@ def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None
         return "planned"
     if ctx.plan_document and BACKGROUND_HEADING.search(ctx.heading) and not PLAN_HEADING.search(ctx.heading):
         return "achieved"
-    if ctx.planned_block or ctx.plan_document or PLAN_HEADING.search(ctx.heading) or PLAN_QUESTION.search(ctx.question):
-        return "achieved" if PAST_SENTENCE.search(before) and not ctx.planned_block else "planned"
+    # 省委换届后…十二届省委任期内,共开展13轮巡视: the term before the new one.
+    past = PAST_SENTENCE.search(before) or (PAST_TERM.search(before) and re.search(r"换届|新一届", ctx.passage))
+    if ctx.planned_block or ctx.plan_document or PLAN_HEADING.search(ctx.heading):
+        return "achieved" if past and not ctx.planned_block else "planned"
+    if PLAN_QUESTION.search(ctx.question):
+        return "achieved" if past else "planned"
     return "achieved"
 
 
