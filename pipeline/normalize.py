@@ -61,9 +61,8 @@ _TONELESS_SYLLABLE = re.compile(
 
 # Mojibake: UTF-8 bytes read as Latin-1/CP1252 (`å·¡å¯Ÿ` for 巡察). A lead byte of a
 # three-byte sequence (à-ï) followed by continuation-looking characters.
-MOJIBAKE = re.compile(
-    r"[à-ï][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2}(?:[à-ï][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2})*"
-)
+_CONTINUATION = "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+MOJIBAKE = re.compile(rf"(?:[à-ï]{_CONTINUATION}{{1,2}})+")
 # Characters that stand for lost ones: U+FFFD, a `?` inside a Han run, private-use glyphs.
 GARBLED = re.compile(rf"\ufffd|(?<=[{HAN}])[?？]+(?=[{HAN}])|[\ue000-\uf8ff]")
 SPACES = re.compile(r" {2,}")

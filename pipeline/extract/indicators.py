@@ -297,13 +297,21 @@ def _cue_region_end(sentence: str, clause_start: int, pos: int) -> int:
     return pos
 
 
+def _sentence_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch around [start, end) between full stops and semicolons (the unit a 对 frame or a
+    topic spans; our sentences can hold several, split only at 。！？)."""
+    left = max(sentence.rfind(c, 0, start) for c in "；;。") + 1
+    right = min([i for i in (sentence.find(c, end) for c in "；;。") if i >= 0] + [len(sentence)])
+    return left, right
+
+
 def _cues_left(sentence: str, clause_start: int, pos: int) -> list[re.Match[str]]:
     """Cues before `pos` in the clause, nearest first."""
     return list(CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos)))[::-1]
 
 
 def _governing_cue(
-    cues: list[re.Match[str]], noun_cls: str | None, people: bool, sentence: str = "", pos: int = 0
+    cues: list[re.Match[str]], noun_cls: str | None, people: bool, sentence: str, pos: int
 ) -> re.Match[str] | None:
     """The nearest cue that can govern this noun (制发巡察建议书: 制发, not 巡察); a verb that
     counts something else (召开, 评估 …) ends the search, unless it stands inside an `…等` list
@@ -330,7 +338,7 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
     verb between the opener and the figure leaves the frame only inside a modifier ending in 的
     (对上一年度巡察的14家单位开展…). 对 frames close on the head verb of their clause (开展巡察整改
     专题培训 → 培训); 将/把 frames on their first verb (将12项问题细化为整改任务 → 细化)."""
-    sentence_start = max(sentence.rfind(c, 0, q.start) for c in "；;。") + 1
+    sentence_start, sentence_end = _sentence_bounds(sentence, q.start, q.end)
     openers = list(FRAME_OPENERS.finditer(sentence, sentence_start, q.start))
     if not openers:
         return None
@@ -341,15 +349,13 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
         return None  # 把群众满意作为检验标准, …: the 把 frame closed before the figure
     between = list(CUE_PATTERN.finditer(sentence, opener.end(), q.start))
     if between:
-        # 解决群众反映强烈的问题XX件: the 的 modifies a noun standing before the figure, not the figure.
-        after_de = sentence[sentence.rfind("的", between[-1].end(), q.start) + 1 : q.start]
-        if "的" in sentence[between[-1].end() : q.start] and NOUN_PATTERN.search(re.split(r"[\dXx×]", after_de)[0]):
+        modifier = sentence[between[-1].end() : q.start]
+        if not re.search(r"的[^，,；;。的]{0,10}$", re.sub(r"《[^》]*》", "", modifier)):
             return None
-    if between and not re.search(
-        r"的[^，,；;。的]{0,10}$", re.sub(r"《[^》]*》", "", sentence[between[-1].end() : q.start])
-    ):
-        return None
-    sentence_end = min([i for i in (sentence.find(c, q.end) for c in "；;。") if i >= 0] + [len(sentence)])
+        # 解决群众反映强烈的问题XX件: the 的 modifies a noun standing before the figure, not the figure.
+        after_de = modifier[modifier.rfind("的") + 1 :]
+        if NOUN_PATTERN.search(re.split(r"[\dXx×]", after_de)[0]):
+            return None
     pos = q.end
     while pos < sentence_end:
         clause_end = _clause_bounds(sentence, pos)[1]
@@ -476,8 +482,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not _breakdown_cue(sentence, clause_start, previous)
     ):
         # 对于发现的问题线索,我们都按规定转交学校纪委,累计14条: the verb stands in an earlier clause.
-        sentence_start = max(sentence.rfind(c, 0, q.start) for c in "；;。") + 1
-        cues = _cues_left(sentence, sentence_start, q.start)
+        cues = _cues_left(sentence, _sentence_bounds(sentence, q.start, q.end)[0], q.start)
     people = q.unit in PEOPLE_UNITS
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
     if frame is None and TOTAL_MARKER.search(sentence[clause_start : q.start]) and _cls(left_cue) != "inspect":
@@ -535,8 +540,7 @@ def _elided_noun(
         if seen.quantity.unit == q.unit and seen.noun:
             return seen.noun, noun_class(seen.noun)
     # The sentence's topic: 问题线索方面,向市纪委监委移交96条.
-    sentence_start = max(sentence.rfind(c, 0, q.start) for c in "；;。") + 1
-    topic = TOPIC.match(sentence[sentence_start:])
+    topic = TOPIC.match(sentence[_sentence_bounds(sentence, q.start, q.end)[0] :])
     if topic and noun_class(topic.group(1)):
         return topic.group(1), noun_class(topic.group(1))
     return "", None
