@@ -5,6 +5,9 @@ Two models, both trained by `python -m pipeline train` from corpora/labels/:
   skops, loaded only with an allow-list of types (nothing unpickled from untrusted places).
 - `spacy`: `textcat_multilabel` on the jieba-tokenized blank Chinese pipeline, from
   models/themes/config.cfg; saved and loaded with spaCy's own serialization.
+Both score a passage and each of its units (sentences and enumerated points 一是…/（二）…); a theme's
+score is the larger of the passage's and the best unit's (times a weight chosen on the development split),
+because the labeling guide gives a passage every theme one of its sentences or points is about.
 Per-theme thresholds are tuned on the development split and stored with the model.
 """
 
@@ -12,13 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+
+from pipeline.segment import split_sentences
 
 THEMES = (
     "political_supervision",
@@ -46,6 +53,45 @@ SKOPS_TRUSTED = [
 
 class ThemeScorer(Protocol):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+# An enumerated point starts at 一是/二是…, （一）/(二)… or 首先/其次; it may run over several sentences.
+POINT_START = re.compile(r"(?=[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）]|首先|其次|再次)")
+# Shorter units ("一是强化监督。") carry a headline, not content.
+MIN_UNIT_CHARS = 12
+
+
+def passage_units(text: str) -> list[str]:
+    """The sentences of a passage and, where it enumerates, its points: the units the guide judges."""
+    sentences = [text[s.start : s.end] for s in split_sentences(text)]
+    points = [p for p in POINT_START.split(text) if p.strip()]
+    units = sentences + ([p for p in points if p not in sentences] if len(points) > 1 else [])
+    return [u for u in units if len(u.strip()) >= MIN_UNIT_CHARS]
+
+
+@dataclass
+class PooledScorer:
+    """A theme's score = max(passage score, unit_weight × best unit score); unit_weight 0 is the bare scorer."""
+
+    scorer: ThemeScorer
+    unit_weight: float
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        whole = self.scorer.predict_proba(texts)
+        if self.unit_weight == 0 or not len(texts):
+            return whole
+        units = [passage_units(t) for t in texts]
+        flat = [u for group in units for u in group]
+        if not flat:
+            return whole
+        unit_scores = self.scorer.predict_proba(flat)
+        pooled = np.zeros_like(whole)
+        start = 0
+        for i, group in enumerate(units):
+            if group:
+                pooled[i] = unit_scores[start : start + len(group)].max(axis=0)
+            start += len(group)
+        return np.maximum(whole, self.unit_weight * pooled)
 
 
 @dataclass
@@ -86,7 +132,9 @@ class SklearnThemeModel:
         import skops.io as sio
 
         folder.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.pipeline_, folder / "model.skops")
+        # The n-grams min_df pruned are kept only for introspection and are most of the file's size.
+        self.pipeline_.named_steps["tfidf"].stop_words_ = None
+        sio.dump(self.pipeline_, folder / "model.skops", compression=zipfile.ZIP_DEFLATED)
 
     @classmethod
     def load(cls, folder: Path) -> SklearnThemeModel:
@@ -166,7 +214,7 @@ def tune_thresholds(y_true: np.ndarray, proba: np.ndarray) -> list[float]:
     return out
 
 
-def scores_table(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, object]:
+def scores_table(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
     """Per-theme precision/recall/F1 and micro/macro F1."""
     per = {}
     for j, theme in enumerate(THEMES):
@@ -198,9 +246,10 @@ class ThemeClassifier:
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.kind = kind or self.meta["default"]
         self.thresholds = np.array(self.meta["thresholds"][self.kind])
-        self.scorer: ThemeScorer = (
+        base: ThemeScorer = (
             SklearnThemeModel.load(folder / "sklearn") if self.kind == "sklearn" else SpacyThemeModel(folder / "spacy")
         )
+        self.scorer = PooledScorer(base, float(self.meta.get("unit_weight", {}).get(self.kind, 0.0)))
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         if not texts:

@@ -204,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--work", default="build/evaluate", help="where the pipeline's outputs for the gold documents go")
     ev.add_argument("--gate", default=None, help="baseline JSON with floors; exit 1 when a score falls below")
     ev.add_argument(
-        "--update-gate", action="store_true", help="raise the floors in --gate to today's scores (never lowers)"
+        "--update-gate",
+        action="store_true",
+        help="raise the floors in --gate to today's scores (never lowers them, but pins a changed gold set anew)",
     )
     ev.add_argument("--json", default=None, help="also write the scores as JSON here")
     tr = sub.add_parser("train", help="train the theme classifiers from corpora/labels and ship the better one")

@@ -1,0 +1,169 @@
+"""Classify: theme model loading, scoring by passage and unit, thresholds, and what the shipped model says."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.classify import (
+    THEMES,
+    PooledScorer,
+    SklearnThemeModel,
+    ThemeClassifier,
+    classify,
+    passage_units,
+    tune_thresholds,
+)
+from pipeline.train import load_labeled, split_of
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        # Sentences are units; a single sentence is its own only unit.
+        ("全年开展巡察3轮，覆盖单位24个。", ["全年开展巡察3轮，覆盖单位24个。"]),
+        (
+            "县委巡察组对12个村开展巡察。推动整改问题45个，整改率达到九成。",
+            ["县委巡察组对12个村开展巡察。", "推动整改问题45个，整改率达到九成。"],
+        ),
+        # An enumerated point that runs over two sentences is a unit too; its short headline alone is not.
+        (
+            "一是强化监督。对资金密集部门优先安排巡察。二是深化贯通。与审计局共享线索和成果。",
+            [
+                "对资金密集部门优先安排巡察。",
+                "与审计局共享线索和成果。",
+                "一是强化监督。对资金密集部门优先安排巡察。",
+                "二是深化贯通。与审计局共享线索和成果。",
+            ],
+        ),
+        # Too short to carry content: no units (the passage's own score stands).
+        ("一是强化监督。", []),
+    ],
+)
+def test_classify_units_are_sentences_and_enumerated_points(text: str, units: list[str]) -> None:
+    assert passage_units(text) == units
+
+
+def test_classify_pooled_score_takes_the_best_unit_times_its_weight() -> None:
+    class LengthScorer:
+        # Long texts dilute a theme: the whole passage scores 0.2, each short unit 0.9.
+        def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+            return np.array([[0.2 if len(t) > 30 else 0.9] * len(THEMES) for t in texts])
+
+    text = "对12个村开展巡察发现问题。推动整改问题45个，整改率达到九成以上。另有线索移交纪委监委处理。"
+    assert PooledScorer(LengthScorer(), 0.0).predict_proba([text])[0, 0] == pytest.approx(0.2)
+    assert PooledScorer(LengthScorer(), 0.5).predict_proba([text])[0, 0] == pytest.approx(0.45)
+    assert PooledScorer(LengthScorer(), 1.0).predict_proba([text])[0, 0] == pytest.approx(0.9)
+    # A passage too short to have units keeps its own score.
+    assert PooledScorer(LengthScorer(), 1.0).predict_proba(["一是强化监督。"])[0, 0] == pytest.approx(0.9)
+    # A long single sentence is its own only unit: nothing to pool.
+    one_sentence = "（一）坚守政治定位，巡察监督更加精准聚焦，各项工作都取得了新的进展和成效"
+    assert PooledScorer(LengthScorer(), 1.0).predict_proba([one_sentence])[0, 0] == pytest.approx(0.2)
+
+
+def test_classify_thresholds_are_the_best_f1_cut_per_theme() -> None:
+    y = np.array([[1, 0], [1, 0], [0, 1], [0, 0]])
+    proba = np.array([[0.9, 0.1], [0.35, 0.2], [0.3, 0.8], [0.2, 0.75]])
+    cut = tune_thresholds(y, proba)
+    assert 0.3 < cut[0] <= 0.35  # keeps the weak positive, drops the 0.3 negative
+    assert 0.75 < cut[1] <= 0.8
+
+
+def test_train_split_is_fixed_per_passage_id_and_never_reads_the_evaluation_set() -> None:
+    # Pinned: adding passages or files must not move an old passage between train, dev and test.
+    assert [split_of(i) for i in ("a0001", "b0107", "c0042", "d0010")] == ["train", "train", "test", "test"]
+    labeled = load_labeled()
+    assert len(labeled) >= 600
+    assert labeled.id.is_unique
+    splits = labeled.id.map(split_of)
+    assert 0.6 < (splits == "train").mean() < 0.8
+    assert all(name.startswith("passages_") for name in labeled.file)
+
+
+def test_classify_model_folder_records_versions_data_digest_and_tuned_choices(theme_model_dir: Path) -> None:
+    meta = json.loads((theme_model_dir / "meta.json").read_text(encoding="utf-8"))
+    metrics = json.loads((theme_model_dir / "metrics.json").read_text(encoding="utf-8"))
+    assert meta["default"] in ("sklearn", "spacy")
+    assert {"scikit-learn", "spacy", "skops"} <= set(meta["libraries"])
+    assert len(meta["training_data"]["digest"]) == 16
+    for kind in ("sklearn", "spacy"):
+        assert len(meta["thresholds"][kind]) == len(THEMES)
+        assert meta["unit_weight"][kind] in (0.0, 0.5, 0.7, 0.85, 1.0)
+        assert set(metrics[kind]) == {"dev", "test"}
+    size = sum(p.stat().st_size for p in theme_model_dir.rglob("*") if p.is_file())
+    assert size < 20 * 2**20
+
+
+def test_classify_refuses_a_model_file_with_types_outside_the_allow_list(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    (tmp_path / "sklearn").mkdir()
+    # Loading this would hand `print` (or anything else) to the model: it must be refused, not run.
+    sio.dump(FunctionTransformer(print), tmp_path / "sklearn" / "model.skops")
+    with pytest.raises(ValueError, match="allow-list"):
+        SklearnThemeModel.load(tmp_path / "sklearn")
+
+
+def test_classify_without_a_trained_model_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="make train"):
+        ThemeClassifier(tmp_path)
+
+
+THEME_CASES = [
+    (
+        "political_supervision",
+        "巡察组紧盯党中央关于粮食安全的决策部署落实情况，对3名“一把手”进行政治提醒，纠正政治偏差问题5个。",
+    ),
+    ("village_inspection", "县委巡察组对14个村（社区）党组织开展巡察，重点检查“两委”班子履职和村级“三资”管理情况。"),
+    (
+        "grassroots_livelihood",
+        "聚焦群众急难愁盼，巡察组核查低保和惠民补贴发放，查实优亲厚友问题9个，为群众追回资金6万元。",
+    ),
+    ("coordination", "巡察机构与审计局建立巡审联动机制，巡前会商、巡中协作，审计人员随组进驻，共享问题线索。"),
+    ("rectification", "巡察反馈后，被巡察党组织制定整改方案，整改完成率达到96%，对整改不力的2个单位开展“回头看”。"),
+    ("team_building", "举办巡察干部培训班2期，巡察人才库新增成员40名，严格执行巡察工作纪律，防止“灯下黑”。"),
+    ("digitalization", "建成智慧巡察数据分析平台，调取社保、不动产数据碰撞比对，发现疑点线索23条。"),
+    ("coverage_planning", "全年统筹安排3轮常规巡察和1轮机动巡察，对26个单位党组织开展巡察，本届巡察覆盖率达到85%。"),
+]
+
+
+@pytest.mark.parametrize(("theme", "text"), THEME_CASES)
+@pytest.mark.parametrize("kind", ["sklearn", "spacy"])
+def test_classify_shipped_models_label_a_clear_passage_with_its_theme(
+    theme_model_dir: Path, kind: str, theme: str, text: str
+) -> None:
+    _, pred = ThemeClassifier(theme_model_dir, kind).predict([text])
+    assert theme in [t for t, on in zip(THEMES, pred[0], strict=True) if on]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025年是全面落实党的二十大精神的关键之年，做好全年各项工作意义重大。",
+        "现将有关情况总结如下。",
+        "我们将以更加饱满的热情、更加务实的作风，奋力开创各项工作新局面。",
+    ],
+)
+def test_classify_scene_setting_and_slogans_get_no_theme(theme_model_dir: Path, text: str) -> None:
+    _, pred = ThemeClassifier(theme_model_dir).predict([text])
+    assert not pred.any()
+
+
+def test_classify_scores_every_body_passage_and_skips_headings(theme_model_dir: Path) -> None:
+    passages = pd.DataFrame(
+        {
+            "kind": ["heading", "body", "question"],
+            "text": ["二、巡察整改", THEME_CASES[4][1], "问：规划有哪些新要求？"],
+        }
+    )
+    out = classify(passages, ThemeClassifier(theme_model_dir))
+    assert out.themes.tolist()[0] == [] and out.theme_scores.tolist()[0] is None
+    assert "rectification" in out.themes.tolist()[1]
+    assert set(out.theme_scores.tolist()[1]) == set(THEMES)
+    assert out.theme_scores.tolist()[2] is None
