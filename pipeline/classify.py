@@ -5,10 +5,11 @@ Two models, both trained by `python -m pipeline train` from corpora/labels/:
   skops, loaded only with an allow-list of types (nothing unpickled from untrusted places).
 - `spacy`: `textcat_multilabel` on the jieba-tokenized blank Chinese pipeline, from
   models/themes/config.cfg; saved and loaded with spaCy's own serialization.
-Both score a passage and each of its units (sentences and enumerated points 一是…/（二）…); a theme's
-score is the larger of the passage's and the best unit's (times a weight chosen on the development split),
-because the labeling guide gives a passage every theme one of its sentences or points is about.
-Per-theme thresholds are tuned on the development split and stored with the model.
+Both score a passage and each of its units (sentences and enumerated points 一是…/（二）…), because the
+labeling guide gives a passage every theme one of its sentences or points is about. A small per-theme
+logistic regression (the unit combiner) weighs the passage's own score against its best and mean unit
+scores; it is fit on held-out scores, so how much one sentence counts is learned, not set by hand.
+Per-theme thresholds are tuned on held-out data and stored with the model.
 """
 
 from __future__ import annotations
@@ -69,29 +70,73 @@ def passage_units(text: str) -> list[str]:
     return [u for u in units if len(u.strip()) >= MIN_UNIT_CHARS]
 
 
-@dataclass
-class PooledScorer:
-    """A theme's score = max(passage score, unit_weight × best unit score); unit_weight 0 is the bare scorer."""
+# Per theme: the passage's score, its best unit's, its units' mean, and passage × best unit.
+UNIT_FEATURES = ("passage", "best_unit", "mean_unit", "passage_x_best_unit")
 
-    scorer: ThemeScorer
-    unit_weight: float
+
+def unit_features(scorer: ThemeScorer, texts: Sequence[str]) -> np.ndarray:
+    """(passages, themes, UNIT_FEATURES) scores; a passage without units stands in for its own unit."""
+    whole = scorer.predict_proba(texts) if len(texts) else np.zeros((0, len(THEMES)))
+    units = [passage_units(t) for t in texts]
+    flat = [u for group in units for u in group]
+    unit_scores = scorer.predict_proba(flat) if flat else np.zeros((0, len(THEMES)))
+    best, mean = whole.copy(), whole.copy()
+    start = 0
+    for i, group in enumerate(units):
+        if group:
+            best[i] = unit_scores[start : start + len(group)].max(axis=0)
+            mean[i] = unit_scores[start : start + len(group)].mean(axis=0)
+        start += len(group)
+    return np.stack([whole, best, mean, whole * best], axis=2)
+
+
+@dataclass
+class UnitCombiner:
+    """Per theme, a logistic regression over `unit_features`; stored as plain numbers in meta.json."""
+
+    coef: np.ndarray  # (themes, features)
+    intercept: np.ndarray  # (themes,)
+
+    @classmethod
+    def fit(cls, features: np.ndarray, y: np.ndarray, seed: int = 13) -> UnitCombiner:
+        from sklearn.linear_model import LogisticRegression
+
+        coef, intercept = [], []
+        for j in range(len(THEMES)):
+            lr = LogisticRegression(C=1.0, class_weight="balanced", random_state=seed).fit(features[:, j, :], y[:, j])
+            coef.append(lr.coef_[0])
+            intercept.append(lr.intercept_[0])
+        return cls(np.array(coef), np.array(intercept))
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        logits = (features * self.coef[None, :, :]).sum(axis=2) + self.intercept[None, :]
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(UNIT_FEATURES),
+            "coef": np.round(self.coef, 6).tolist(),
+            "intercept": np.round(self.intercept, 6).tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UnitCombiner:
+        if list(data["features"]) != list(UNIT_FEATURES):
+            raise ValueError(f"combiner was fit on features {data['features']}, this code makes {UNIT_FEATURES}")
+        return cls(np.array(data["coef"], dtype=float), np.array(data["intercept"], dtype=float))
+
+
+@dataclass
+class CombinedScorer:
+    """A base scorer read at passage and unit level, combined by a fitted UnitCombiner."""
+
+    base: ThemeScorer
+    combiner: UnitCombiner
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        whole = self.scorer.predict_proba(texts)
-        if self.unit_weight == 0 or not len(texts):
-            return whole
-        units = [passage_units(t) for t in texts]
-        flat = [u for group in units for u in group]
-        if not flat:
-            return whole
-        unit_scores = self.scorer.predict_proba(flat)
-        pooled = np.zeros_like(whole)
-        start = 0
-        for i, group in enumerate(units):
-            if group:
-                pooled[i] = unit_scores[start : start + len(group)].max(axis=0)
-            start += len(group)
-        return np.maximum(whole, self.unit_weight * pooled)
+        if not len(texts):
+            return np.zeros((0, len(THEMES)))
+        return self.combiner.predict_proba(unit_features(self.base, texts))
 
 
 @dataclass
@@ -249,7 +294,7 @@ class ThemeClassifier:
         base: ThemeScorer = (
             SklearnThemeModel.load(folder / "sklearn") if self.kind == "sklearn" else SpacyThemeModel(folder / "spacy")
         )
-        self.scorer = PooledScorer(base, float(self.meta.get("unit_weight", {}).get(self.kind, 0.0)))
+        self.scorer = CombinedScorer(base, UnitCombiner.from_json(self.meta["combiner"][self.kind]))
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         if not texts:

@@ -12,12 +12,14 @@ import pytest
 
 from pipeline.classify import (
     THEMES,
-    PooledScorer,
+    UNIT_FEATURES,
     SklearnThemeModel,
     ThemeClassifier,
+    UnitCombiner,
     classify,
     passage_units,
     tune_thresholds,
+    unit_features,
 )
 from pipeline.train import load_labeled, split_of
 
@@ -49,21 +51,46 @@ def test_classify_units_are_sentences_and_enumerated_points(text: str, units: li
     assert passage_units(text) == units
 
 
-def test_classify_pooled_score_takes_the_best_unit_times_its_weight() -> None:
-    class LengthScorer:
-        # Long texts dilute a theme: the whole passage scores 0.2, each short unit 0.9.
-        def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-            return np.array([[0.2 if len(t) > 30 else 0.9] * len(THEMES) for t in texts])
+class LengthScorer:
+    """Long texts dilute a theme: a text over 30 characters scores 0.2 on every theme, a shorter one 0.9."""
 
-    text = "对12个村开展巡察发现问题。推动整改问题45个，整改率达到九成以上。另有线索移交纪委监委处理。"
-    assert PooledScorer(LengthScorer(), 0.0).predict_proba([text])[0, 0] == pytest.approx(0.2)
-    assert PooledScorer(LengthScorer(), 0.5).predict_proba([text])[0, 0] == pytest.approx(0.45)
-    assert PooledScorer(LengthScorer(), 1.0).predict_proba([text])[0, 0] == pytest.approx(0.9)
-    # A passage too short to have units keeps its own score.
-    assert PooledScorer(LengthScorer(), 1.0).predict_proba(["一是强化监督。"])[0, 0] == pytest.approx(0.9)
-    # A long single sentence is its own only unit: nothing to pool.
-    one_sentence = "（一）坚守政治定位，巡察监督更加精准聚焦，各项工作都取得了新的进展和成效"
-    assert PooledScorer(LengthScorer(), 1.0).predict_proba([one_sentence])[0, 0] == pytest.approx(0.2)
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([[0.2 if len(t) > 30 else 0.9] * len(THEMES) for t in texts])
+
+
+@pytest.mark.parametrize(
+    ("text", "features"),
+    [
+        # Three short sentences: the passage is diluted, its units are not.
+        (
+            "对12个村开展巡察发现问题。推动整改问题45个，整改率达到九成以上。另有线索移交纪委监委处理。",
+            [0.2, 0.9, 0.9, 0.18],
+        ),
+        # Too short to have units: the passage stands in for its own unit.
+        ("一是强化监督。", [0.9, 0.9, 0.9, 0.81]),
+        # A long single sentence is its own only unit.
+        ("（一）坚守政治定位，巡察监督更加精准聚焦，各项工作都取得了新的进展和成效", [0.2, 0.2, 0.2, 0.04]),
+    ],
+)
+def test_classify_unit_features_are_passage_best_mean_and_product(text: str, features: list[float]) -> None:
+    got = unit_features(LengthScorer(), [text])
+    assert got.shape == (1, len(THEMES), len(UNIT_FEATURES))
+    assert got[0, 0].tolist() == pytest.approx(features)
+
+
+def test_classify_unit_combiner_learns_that_one_sentence_can_carry_a_theme() -> None:
+    # Labels follow the best unit, whatever the passage as a whole scores.
+    rng = np.random.default_rng(0)
+    passage, best = rng.uniform(0, 1, 400), rng.uniform(0, 1, 400)
+    features = np.repeat(np.stack([passage, best, best, passage * best], axis=1)[:, None, :], len(THEMES), axis=1)
+    y = np.repeat((best > 0.6).astype(int)[:, None], len(THEMES), axis=1)
+    combiner = UnitCombiner.fit(features, y)
+    assert combiner.coef[0, 1] > abs(combiner.coef[0, 0])
+    probe = np.repeat(np.array([[[0.1, 0.95, 0.95, 0.095]], [[0.9, 0.2, 0.2, 0.18]]]), len(THEMES), axis=1)
+    strong_unit, strong_passage_only = combiner.predict_proba(probe)[:, 0]
+    assert strong_unit > 0.5 > strong_passage_only
+    again = UnitCombiner.from_json(json.loads(json.dumps(combiner.to_json())))
+    assert again.predict_proba(probe) == pytest.approx(combiner.predict_proba(probe), abs=1e-5)
 
 
 def test_classify_thresholds_are_the_best_f1_cut_per_theme() -> None:
@@ -93,7 +120,7 @@ def test_classify_model_folder_records_versions_data_digest_and_tuned_choices(th
     assert len(meta["training_data"]["digest"]) == 16
     for kind in ("sklearn", "spacy"):
         assert len(meta["thresholds"][kind]) == len(THEMES)
-        assert meta["unit_weight"][kind] in (0.0, 0.5, 0.7, 0.85, 1.0)
+        assert meta["combiner"][kind]["features"] == list(UNIT_FEATURES)
         assert set(metrics[kind]) == {"dev", "test"}
     size = sum(p.stat().st_size for p in theme_model_dir.rglob("*") if p.is_file())
     assert size < 20 * 2**20
