@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline import store
-from pipeline.classify import THEMES, scores_table
+from pipeline.classify import THEMES, ThemeClassifier, classify, scores_table
+from pipeline.config import Settings
 from pipeline.extract.indicators import INDICATOR_TYPES
 
 
@@ -267,6 +268,14 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
     passages = store.read_parquet(layout.stage("passages_themes"))
     lines = store.read_parquet(layout.stage("lines"))
     ind = score_indicators(gold.indicators, indicators, raw_texts)
+    themes_other = {}
+    if gold.themes:
+        # The model not shipped as default, scored on the same passages: both are reported.
+        shipped = ThemeClassifier(Path(args.theme_model_dir))
+        for kind in ("sklearn", "spacy"):
+            if kind != shipped.kind:
+                other = classify(passages, ThemeClassifier(Path(args.theme_model_dir), kind))
+                themes_other[kind] = score_themes(gold.themes, other, raw_texts)
     return {
         "gold_digest": gold.digest,
         "indicators": {
@@ -278,8 +287,32 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
             "false_positives": ind.false_positives,
         },
         "themes": score_themes(gold.themes, passages, raw_texts) if gold.themes else None,
+        "themes_other_models": themes_other,
         "furniture": score_furniture(gold.furniture, lines, passages) if gold.furniture else None,
     }
+
+
+def print_theme_scores(title: str, table: dict[str, Any], note: str = "") -> None:
+    print(
+        f"{title}: macro-F1 {table['macro_f1']:.3f}  micro-F1 {table['micro_f1']:.3f}" + (f"  ({note})" if note else "")
+    )
+    for theme, s in table["per_theme"].items():
+        print(f"  {theme:24} P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} (n={s['support']})")
+
+
+def print_heldout_split(model_dir: Path) -> None:
+    """The theme models' scores on the test split of corpora/labels, as `make train` measured them."""
+    meta_path, metrics_path = model_dir / "meta.json", model_dir / "metrics.json"
+    if not metrics_path.exists():
+        print(f"evaluate: no theme model metrics in {model_dir}", file=sys.stderr)
+        return
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    n = meta["training_data"]["passages"]["test"]
+    print(f"\n=== held-out test split of corpora/labels ({n} passages, never used for a choice) ===")
+    for kind, scores in metrics.items():
+        shipped = "shipped" if kind == meta["default"] else "not shipped"
+        print_theme_scores(f"themes ({kind}, {shipped})", scores["test"])
 
 
 def print_report(name: str, result: dict[str, Any]) -> None:
@@ -296,12 +329,11 @@ def print_report(name: str, result: dict[str, Any]) -> None:
         print(f"  {line}")
     themes = result.get("themes")
     if isinstance(themes, dict):
-        print(
-            f"themes: macro-F1 {themes['macro_f1']:.3f}  micro-F1 {themes['micro_f1']:.3f}  "
-            f"({themes['passages']} passages, {themes['unmatched']} not found)"
+        print_theme_scores(
+            "themes (shipped model)", themes, f"{themes['passages']} passages, {themes['unmatched']} not found"
         )
-        for theme, s in themes["per_theme"].items():
-            print(f"  {theme:24} P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} (n={s['support']})")
+    for kind, other in (result.get("themes_other_models") or {}).items():
+        print_theme_scores(f"themes ({kind}, not shipped)", other)
     fur = result.get("furniture")
     if isinstance(fur, dict):
         print(f"furniture: dropped {fur['furniture_dropped']}, body kept {fur['body_kept']}")
@@ -364,6 +396,7 @@ def check_gate(metrics: dict[str, float], digests: dict[str, str], gate: Path, u
 
 
 def main(args: argparse.Namespace) -> int:
+    print_heldout_split(Settings().theme_model_dir)
     all_metrics: dict[str, float] = {}
     digests: dict[str, str] = {}
     results = {}
