@@ -29,6 +29,7 @@ from pipeline import store
 from pipeline.classify import THEMES, ThemeClassifier, classify, scores_table
 from pipeline.config import Settings
 from pipeline.extract.indicators import INDICATOR_TYPES
+from pipeline.weak_labels import heading_themes
 
 
 @dataclass
@@ -173,10 +174,12 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
-    y_true, y_pred = [], []
-    unmatched = 0
+def _gold_passages(
+    gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]
+) -> list[tuple[dict[str, Any], pd.Series | None]]:
+    """Each gold theme record with the pipeline passage that holds it (by raw line, else by its head)."""
     passages = passages.assign(stem=passages.source.map(_stem))
+    out = []
     for g in gold:
         doc = passages[passages.stem == g["doc"]]
         hit = None
@@ -189,6 +192,14 @@ def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: 
             head = _compact(_normalized(str(g["head"])))[:12]
             found = doc[[head in _compact(t) for t in doc.text]]
             hit = found.iloc[0] if len(found) else None
+        out.append((g, hit))
+    return out
+
+
+def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
+    y_true, y_pred = [], []
+    unmatched = 0
+    for g, hit in _gold_passages(gold, passages, raw_texts):
         y_true.append([int(t in g["labels"]) for t in THEMES])
         if hit is None:
             unmatched += 1
@@ -199,6 +210,24 @@ def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: 
     table["passages"] = len(gold)
     table["unmatched"] = unmatched
     return table
+
+
+def score_weak_labels(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
+    """How good heading weak labels are: their precision, and the gold labels under themed headings they give."""
+    weak_given = weak_right = gold_under_themed = weak_passages = 0
+    for g, hit in _gold_passages(gold, passages, raw_texts):
+        weak = heading_themes(hit.heading) if hit is not None else []
+        if weak:
+            weak_passages += 1
+            weak_given += len(weak)
+            weak_right += len(set(weak) & set(g["labels"]))
+            gold_under_themed += len(g["labels"])
+    return {
+        "weak_labels": weak_given,
+        "precision": round(weak_right / weak_given, 3) if weak_given else 0.0,
+        "recall_under_themed_headings": round(weak_right / gold_under_themed, 3) if gold_under_themed else 0.0,
+        "passages_with_weak_labels": weak_passages,
+    }
 
 
 def score_furniture(gold: list[dict[str, Any]], lines: pd.DataFrame, passages: pd.DataFrame) -> dict[str, Any]:
@@ -288,6 +317,7 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
         },
         "themes": score_themes(gold.themes, passages, raw_texts) if gold.themes else None,
         "themes_other_models": themes_other,
+        "heading_weak_labels": score_weak_labels(gold.themes, passages, raw_texts) if gold.themes else None,
         "furniture": score_furniture(gold.furniture, lines, passages) if gold.furniture else None,
     }
 
@@ -334,6 +364,13 @@ def print_report(name: str, result: dict[str, Any]) -> None:
         )
     for kind, other in (result.get("themes_other_models") or {}).items():
         print_theme_scores(f"themes ({kind}, not shipped)", other)
+    weak = result.get("heading_weak_labels")
+    if isinstance(weak, dict):
+        print(
+            f"heading weak labels: {weak['weak_labels']} on {weak['passages_with_weak_labels']} passages, "
+            f"precision {weak['precision']:.3f}, "
+            f"recall under themed headings {weak['recall_under_themed_headings']:.3f}"
+        )
     fur = result.get("furniture")
     if isinstance(fur, dict):
         print(f"furniture: dropped {fur['furniture_dropped']}, body kept {fur['body_kept']}")
