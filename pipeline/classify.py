@@ -289,6 +289,8 @@ class ThemeClassifier:
         if not meta_path.exists():
             raise FileNotFoundError(f"no trained theme model in {folder}: run `make train`")
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if "combiner" not in self.meta:
+            raise ValueError(f"the theme model in {folder} was trained by an older version: run `make train`")
         self.kind = kind or self.meta["default"]
         self.thresholds = np.array(self.meta["thresholds"][self.kind])
         base: ThemeScorer = (

@@ -140,6 +140,10 @@ def test_classify_refuses_a_model_file_with_types_outside_the_allow_list(tmp_pat
 def test_classify_without_a_trained_model_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="make train"):
         ThemeClassifier(tmp_path)
+    # A model folder from before the unit combiner: retrain, do not guess.
+    (tmp_path / "meta.json").write_text(json.dumps({"default": "sklearn", "thresholds": {}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="make train"):
+        ThemeClassifier(tmp_path)
 
 
 THEME_CASES = [
