@@ -153,6 +153,14 @@ def main(output: Path) -> int:
         "combiner": {name: c.combiner.to_json() for name, c in calibrations.items()},
         "calibrated_on": {"sklearn": f"{FOLDS}-fold out-of-fold scores over train + dev", "spacy": "dev"},
         "seed": SEED,
+        "config": {
+            "sklearn": {
+                key: sk.pipeline_.named_steps["tfidf"].get_params()[key]
+                for key in ("analyzer", "ngram_range", "min_df", "sublinear_tf")
+            }
+            | {"C": sk.c, "class_weight": "balanced", "folds": FOLDS},
+            "spacy": "spacy/config.cfg (from models/themes/config.cfg)",
+        },
         "training_data": {
             "files": sorted(data.file.unique().tolist()),
             "digest": data_digest(list(LABELS_DIR.glob("*.jsonl"))),
