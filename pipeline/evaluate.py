@@ -13,6 +13,7 @@ Shared by `make evaluate` and the CI quality gate (floors in tests/eval_baseline
 from __future__ import annotations
 
 import argparse
+import bisect
 import hashlib
 import json
 import re
@@ -230,14 +231,19 @@ def score_weak_labels(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_te
     }
 
 
-def score_furniture(gold: list[dict[str, Any]], lines: pd.DataFrame, passages: pd.DataFrame) -> dict[str, Any]:
+def score_furniture(
+    gold: list[dict[str, Any]], lines: pd.DataFrame, passages: pd.DataFrame, raw_texts: dict[str, str]
+) -> dict[str, Any]:
+    """Gold line numbers are lines of the raw file (for HTML too): our kept lines are mapped there by raw offset."""
     lines = lines.assign(stem=lines.source.map(_stem))
     body = passages.assign(stem=passages.source.map(_stem))
     dropped_ok = dropped_total = kept_ok = kept_total = 0
     problems = []
     for g in gold:
         doc_lines = lines[lines.stem == g["doc"]]
-        kept = set(doc_lines.loc[doc_lines.norm_start.notna(), "line_no"].astype(int))
+        line_starts = [a for a, _ in _line_spans(raw_texts.get(str(g["doc"]), ""))]
+        kept_offsets = doc_lines.loc[doc_lines.norm_start.notna() & doc_lines.raw_start.notna(), "raw_start"]
+        kept = {bisect.bisect_right(line_starts, int(at)) - 1 for at in kept_offsets}
         for i in g.get("drop_lines", []) or []:
             dropped_total += 1
             dropped_ok += i not in kept
@@ -318,7 +324,7 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
         "themes": score_themes(gold.themes, passages, raw_texts) if gold.themes else None,
         "themes_other_models": themes_other,
         "heading_weak_labels": score_weak_labels(gold.themes, passages, raw_texts) if gold.themes else None,
-        "furniture": score_furniture(gold.furniture, lines, passages) if gold.furniture else None,
+        "furniture": score_furniture(gold.furniture, lines, passages, raw_texts) if gold.furniture else None,
     }
 
 

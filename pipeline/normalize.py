@@ -215,13 +215,18 @@ def html_visible_text(raw: str) -> MappedText:
     return MappedText.concat(parser.parts)
 
 
-def _html_main_text(raw: str) -> tuple[set[str], PageMeta]:
-    """Paragraphs trafilatura takes for the article, and its metadata."""
+def _html_main_text(raw: str, mode: OpenccMode) -> tuple[set[str], PageMeta]:
+    """Paragraphs trafilatura takes for the article, normalized as our lines are, and its metadata."""
     import trafilatura
 
     extracted = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_recall=True) or ""
     meta = trafilatura.extract_metadata(raw)
-    paragraphs = {re.sub(r"\s+", "", p) for p in extracted.splitlines() if p.strip()}
+    # Compared with normalized lines, so normalized the same way (script, full-width forms, pinyin).
+    paragraphs = {
+        re.sub(r"\s+", "", normalize_line(MappedText.from_raw(p), mode).text)
+        for p in extracted.splitlines()
+        if p.strip()
+    }
     page = PageMeta(
         title=getattr(meta, "title", None),
         published=getattr(meta, "date", None),
@@ -275,7 +280,7 @@ def normalize_document(raw: str, fmt: str, mode: OpenccMode) -> NormalizedDocume
     html_meta = PageMeta()
     if fmt == "html":
         raw_lines = split_visible_lines(html_visible_text(raw))
-        html_paragraphs, html_meta = _html_main_text(raw)
+        html_paragraphs, html_meta = _html_main_text(raw, mode)
     else:
         raw_lines = split_raw_lines(raw)
     normalized = [normalize_line(line, mode, stats) for line in raw_lines]

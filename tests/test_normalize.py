@@ -178,6 +178,30 @@ def test_normalize_html_keeps_article_and_offsets() -> None:
     assert raw[a:b] == "发现问题"
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Full-width brackets become ASCII in our lines; the article paragraph must still be recognized.
+        "市委统筹7个县（市、区）巡察力量，对14个乡镇和163个村（社区）开展巡察。",
+        # A traditional-script page: our lines are simplified, trafilatura's are not.
+        "市委巡察組對12個村（社區）黨組織開展巡察，發現問題56個。",
+        # Full-width digits.
+        "全年开展巡察３轮，覆盖单位２４个，发现问题８６个，移交问题线索１２条。",
+    ],
+)
+def test_normalize_html_keeps_article_paragraphs_whatever_their_script_or_width(paragraph: str) -> None:
+    raw = (
+        "<html><head><title>巡察综述</title></head><body><div class='nav'><a>首页</a> <a>要闻</a></div>"
+        f"<div class='article'><h1>巡察综述</h1><p>2025年，市委巡察工作取得新成效，各项任务全面完成。</p>"
+        f"<p>{paragraph}</p><p>下一步，将持续深化政治巡察，推动巡察工作高质量发展。</p></div>"
+        "<div class='footer'>版权所有 某某网</div></body></html>"
+    )
+    doc = normalize_document(raw, "html", OpenccMode.T2S)
+    kept = doc.text.text.splitlines()
+    assert normalize_line(MappedText.from_raw(paragraph), OpenccMode.T2S).text in kept
+    assert "版权所有" not in doc.text.text
+
+
 HAN = st.sampled_from(list("巡察组发现问题党组织村社区乡镇街道線索發現問題個黨組織"))
 PIECES = st.one_of(
     HAN,
