@@ -71,7 +71,7 @@ lint: $(INSTALLED) ## ruff and mypy
 	$(PY) -m mypy
 
 evaluate: $(INSTALLED) $(MODEL)/meta.json ## score extraction, themes and furniture against the gold sets
-	$(PY) -m pipeline evaluate --gold corpora/sample --gold corpora/holdout --gold corpora/unseen --gold corpora/unseen2 --gold corpora/unseen3 --gold corpora/unseen4 $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) --work build/evaluate --json build/evaluate/scores.json
+	$(PY) -m pipeline evaluate --gold corpora/sample --gold corpora/holdout --gold corpora/unseen --gold corpora/unseen2 --gold corpora/unseen3 --gold corpora/unseen4 --gold corpora/unseen5 $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) --work build/evaluate --json build/evaluate/scores.json
 
 bench: $(INSTALLED) ## throughput of each stage, segment against bare jieba.lcut
 	$(PY) -m pipeline bench --input corpora/sample/raw

@@ -81,6 +81,11 @@ TRAILING_STAMP = re.compile(r"(\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,
 SITE_NAME = re.compile(
     r"^[^\s:：]{1,12}(网|网站|新闻网|在线|频道|门户|门户网站|日报|晚报|报社|客户端|融媒体中心|融媒|传媒|电视台|广播电视台)\s*©?$"
 )
+# A site's masthead: its name, then edition switches or who runs it (某某新闻网 繁体版 | 简体版; 某某网 - 某报社主办).
+MASTHEAD = re.compile(
+    r"^[^\s:：|]{1,12}(网|网站|新闻网|门户网站|客户端)"
+    r"(\s*[|｜/\-—·]?\s*(繁体版|简体版|繁體版|簡體版|手机版|移动版|无障碍|长者模式|English|登录|注册|设为首页|加入收藏|\S{2,14}主办))+\s*$"
+)
 AUTHOR_PREFIX = re.compile(r"^(作者|撰稿|文|记者|通讯员|本报记者|见习记者|特约记者)\s*[:：/]?\s*")
 PERSON_NAMES = re.compile(r"^[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$")
 OUTLET = re.compile(r"来源\s*[:：]\s*([^\s|｜:：]{2,30}?)(?=\s|$|\d{4}[-年/.]|字体|作者|编辑|[|｜])")
@@ -130,6 +135,8 @@ def furniture_reason(line: str) -> str | None:
         return "page_control"
     if _is_nav_bar(line):
         return "navigation"
+    if MASTHEAD.match(line):
+        return "masthead"
     return None
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from pipeline.config import OpenccMode
 from pipeline.extract.indicators import Context, extract_sentence
 from pipeline.extract.quantities import find_quantities
+from pipeline.extract.stage import passage_contexts
 from pipeline.normalize import normalize_line
 from pipeline.textmap import MappedText
 
@@ -363,6 +365,25 @@ def test_extract_finds_indicator_in_city_reviews(sentence: str, expected: list[t
     assert records(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The inspection may follow the rounds after a short modifier.
+        ("并计划组织1轮村级“三资”专项巡察", [("rounds", 1)]),
+        ("全年开展3轮常规巡察", [("rounds", 3)]),
+        # Negatives: another verb between rounds and inspection; partners; totals put into a plan; clues concluded.
+        ("组织3轮业务培训巡察干部参加", []),
+        ("市委巡察办与市纪委监委、市委组织部、市审计局等12家单位建立巡前通报、巡中协作机制", []),
+        ("把全县16个乡镇、248个村(社区)全部纳入巡察规划", []),
+        ("巡察移交的问题线索已办结8条", []),
+        # …but a transfer and a conclusion in one sentence: the transfer counts.
+        ("移交问题线索12条,已办结8条", [("clues_transferred", 12)]),
+    ],
+)
+def test_extract_reads_news_features(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
 def test_extract_earlier_term_in_a_plan_interview_is_achieved() -> None:
     ctx = Context(
         question="问:为什么要在这个时间节点制定出台《规划》?", passage="省委换届后,及时研究制定巡视工作规划。"
@@ -372,6 +393,34 @@ def test_extract_earlier_term_in_a_plan_interview_is_achieved() -> None:
     plan = Context(plan_document=True, passage="五届市委任期内制发巡察建议书不少于20份。")
     [target] = extract_sentence("五届市委任期内制发巡察建议书不少于20份", plan)
     assert target.modality == "planned"
+
+
+@pytest.mark.parametrize(
+    ("title", "modality_in_review", "modality_in_plan"),
+    [
+        # A plan: its figures are targets, wherever they stand.
+        ("青崖市委巡察工作规划(2026—2030年)", "planned", "planned"),
+        # A summary with next year's plan after it: the sections decide.
+        ("柘岭县委巡察办2025年工作总结及2026年工作计划", "achieved", "planned"),
+        ("2025年巡察工作开展情况和2026年工作安排", "achieved", "planned"),
+        (None, "achieved", "planned"),
+    ],
+)
+def test_extract_document_title_sets_modality_only_for_plans(
+    title: str | None, modality_in_review: str, modality_in_plan: str
+) -> None:
+    passages = pd.DataFrame(
+        {
+            "passage_id": [0, 1, 2, 3],
+            "kind": ["heading", "body", "heading", "body"],
+            "heading": ["", "一、主要工作", "", "二、下一步打算"],
+            "text": ["一、主要工作", "全年开展巡察3轮。", "二、下一步打算", "开展巡察3轮。"],
+        }
+    )
+    contexts = passage_contexts(title, passages)
+    [review] = extract_sentence("全年开展巡察3轮", contexts[1])
+    [plan] = extract_sentence("开展巡察3轮", contexts[3])
+    assert (review.modality, plan.modality) == (modality_in_review, modality_in_plan)
 
 
 def test_extract_agent_bodies_are_not_counted() -> None:

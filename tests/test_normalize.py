@@ -98,6 +98,9 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("相关推荐:2025年县委巡察工作总结范文(精选5篇)", "document_site"),
         ("点个“在看”,分享给更多人", "page_control"),
         ("东泽理工大学新闻网 | 首页 | 东理要闻 | 综合新闻 | 媒体东理", "navigation"),
+        ("磐溪新闻网 繁体版 | 简体版", "masthead"),
+        ("岱阳新闻网 - 岱阳日报社主办", "masthead"),
+        ("某某廉政网 手机版", "masthead"),
     ],
 )
 def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
@@ -113,6 +116,7 @@ def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
         "向市委提交专题报告2份,有针对性地剖析成因、提出建议、服务决策。",
         "一、2025年巡察工作开展情况",
         "巡察来源于党章的授权,编辑巡察手册是规范化建设的一环。",
+        "市纪委监委网站开设巡察专栏,由市委巡察办主办。",
     ],
 )
 def test_normalize_keeps_body_line(body: str) -> None:

@@ -24,9 +24,10 @@ BASELINE = PROJECT_ROOT / "tests" / "eval_baseline.json"
         PROJECT_ROOT / "corpora" / "unseen2",
         PROJECT_ROOT / "corpora" / "unseen3",
         PROJECT_ROOT / "corpora" / "unseen4",
+        PROJECT_ROOT / "corpora" / "unseen5",
         SHARED_EVAL,
     ],
-    ids=["sample", "holdout", "unseen", "unseen2", "unseen3", "unseen4", "shared-eval"],
+    ids=["sample", "holdout", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "shared-eval"],
 )
 def test_quality_gate_holds_floors(gold: Path, tmp_path: Path, theme_model_dir: Path) -> None:
     if not gold.exists():

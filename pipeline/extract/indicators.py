@@ -120,8 +120,12 @@ TYPE_TABLE: dict[tuple[str, str], str] = {
 # Bodies that receive what a verb hands over (移交县纪委监委25件): not the counted noun.
 RECIPIENT = re.compile(r"(纪委监委|纪委|监委|组织部|委员会|党委|政府|部门|机关|局|厅|办)$")
 BREAKDOWN = re.compile(r"^(其中|包括|含|分别(是|为)?|涵盖)")
-# Totals of a jurisdiction (全市2920个村) are the denominator, not what was inspected.
-TOTAL_MARKER = re.compile(r"(全市|全县|全区|全省|全州|全旗|共有|现有|辖区内?|总数)$")
+# Totals of a jurisdiction (全市2920个村; 全县16个乡镇、248个村) are the denominator, not what was inspected.
+# Bodies an office works with, listed before the count: 与市纪委监委、市委组织部等12家单位.
+PARTNER_LIST = re.compile(r"与[^，,。；;]{2,60}等$")
+TOTAL_MARKER = re.compile(
+    r"(全市|全县|全区|全省|全州|全旗|共有|现有|辖区内?|总数)([\dX×]+[个家所][^、，,。；;]{1,10}、)*$"
+)
 SUBJECT_FOLLOWERS = re.compile(r"^(联动)?(巡察|巡视|与|同步|开展|先后|共|累计|均|分别|已)")
 CHANGE_WORDS = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年)?(增长|增加|下降|减少|提高|提升|上升|降低)(了)?$")
 RANGE_AFTER = re.compile(r"^\s*(至|到|-|~|—|－)\s*[\dXx一二三四五六七八九十两]")
@@ -130,7 +134,8 @@ ORDINAL_ROUNDS = re.compile(
     r"第([一二三四五六七八九十\d]+)轮?((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+轮?)+)(?<=轮)|"
     r"第([一二三四五六七八九十\d]+)((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+)+)轮"
 )
-ROUNDS_FOLLOWER = re.compile(r"^.{0,6}?(巡察|巡视)")
+# 3轮巡察; 1轮村级“三资”专项巡察: the inspection may follow after a short modifier, with no verb between.
+ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)")
 ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|前|后|上|下|本|这|该)$")
 COVERAGE_BEFORE = re.compile(
     r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
@@ -160,6 +165,8 @@ PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上�
 # A term named by its number (十二届省委任期内), in a passage that speaks of the new term.
 PAST_TERM = re.compile(r"[一二三四五六七八九十]+届[^，,。；;]{0,6}(任期内|期间|以来)")
 PLAN_TITLE = re.compile(r"规划|工作要点|工作计划|工作安排|实施方案")
+# 2025年工作总结及2026年工作计划: a summary with a plan after it, so its sections decide, not its title.
+SUMMARY_TITLE = re.compile(r"总结|回顾|综述|开展情况|工作情况|进展情况")
 
 PERIOD = re.compile(
     r"(20\d\d)年(?:以来|度)?(?!\d*月)|本届(?:以来)?|换届以来|全年|今年以来|一年来|十年来|五年来|"
@@ -485,8 +492,18 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         cues = _cues_left(sentence, _sentence_bounds(sentence, q.start, q.end)[0], q.start)
     people = q.unit in PEOPLE_UNITS
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
-    if frame is None and TOTAL_MARKER.search(sentence[clause_start : q.start]) and _cls(left_cue) != "inspect":
-        return Seen(q, None, noun, None)  # 全市2920个村(社区): the jurisdiction's total
+    # 全市2920个村(社区): the jurisdiction's total; 把全县16个乡镇…全部纳入巡察规划: the total, put into a plan.
+    put_into_plan = re.match(r"[^。；;]{0,40}?纳入[^。；;，,]{0,6}(规划|计划|范围)", sentence[q.end :])
+    if (
+        (frame is None or put_into_plan)
+        and TOTAL_MARKER.search(sentence[clause_start : q.start])
+        and _cls(left_cue) != "inspect"
+    ):
+        return Seen(q, None, noun, None)
+    if frame is None and PARTNER_LIST.search(sentence[clause_start : q.start]):
+        return Seen(q, None, noun, None)  # 与市纪委监委、市审计局等12家单位建立…机制: partners
+    if noun_cls == "clue" and cues and cues[0].lastgroup == "resolve":
+        return Seen(q, None, noun, None)  # 巡察移交的问题线索已办结X条: handled by others, not transferred
     if left_cue is not None and NEGATED.search(sentence[: left_cue.start()]):
         return Seen(q, None, noun, None)  # 尚未完成整改的3个问题
     cue = frame or _cls(left_cue)
@@ -552,7 +569,10 @@ def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> S
     after = sentence[q.end : clause_end]
     near = _cues_left(sentence, clause_start, q.start)
     left = near[0] if near else None
-    if ROUNDS_FOLLOWER.match(after) or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
+    follower = ROUNDS_FOLLOWER.match(after)
+    if follower and any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(after, 0, follower.start(1))):
+        follower = None  # 3轮培训巡察干部: another verb stands between
+    if follower or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
         return Seen(q, "rounds", "巡察" if "巡察" in sentence[q.end : q.end + 8] else "巡视", "inspect")
     return Seen(q, None, None, None)
 

@@ -11,6 +11,7 @@ from pipeline.extract.indicators import (
     PLAN_HEADING,
     PLAN_PASSAGE_START,
     PLAN_TITLE,
+    SUMMARY_TITLE,
     Context,
     Indicator,
     extract_passage,
@@ -48,7 +49,9 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
     A body passage that opens with a later year and 将 (`2026年,县委巡察办将…`) starts a plan
     block that runs to the next top-level heading: year-end summaries put next year's plan last.
     """
-    plan_document = bool(document_title and PLAN_TITLE.search(document_title))
+    plan_document = bool(
+        document_title and PLAN_TITLE.search(document_title) and not SUMMARY_TITLE.search(document_title)
+    )
     contexts: dict[int, Context] = {}
     planned_block = False
     latest_year = 0
