@@ -281,16 +281,22 @@ def scores_table(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
     return {"per_theme": per, "micro_f1": round(micro, 3), "macro_f1": round(macro, 3)}
 
 
+def model_meta(folder: Path) -> dict[str, Any]:
+    """meta.json of a trained theme model folder (default kind, thresholds, combiners, data digest)."""
+    meta_path = folder / "meta.json"
+    if not meta_path.exists():
+        raise FileNotFoundError(f"no trained theme model in {folder}: run `make train`")
+    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    if "combiner" not in meta:
+        raise ValueError(f"the theme model in {folder} was trained by an older version: run `make train`")
+    return meta
+
+
 class ThemeClassifier:
     """The shipped model: the default kind named in meta.json (or the one asked for)."""
 
     def __init__(self, folder: Path, kind: str | None = None) -> None:
-        meta_path = folder / "meta.json"
-        if not meta_path.exists():
-            raise FileNotFoundError(f"no trained theme model in {folder}: run `make train`")
-        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if "combiner" not in self.meta:
-            raise ValueError(f"the theme model in {folder} was trained by an older version: run `make train`")
+        self.meta = model_meta(folder)
         self.kind = kind or self.meta["default"]
         self.thresholds = np.array(self.meta["thresholds"][self.kind])
         base: ThemeScorer = (

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import store
-from pipeline.classify import THEMES, ThemeClassifier, classify, scores_table
+from pipeline.classify import THEMES, ThemeClassifier, classify, model_meta, scores_table
 from pipeline.config import Settings
 from pipeline.extract.indicators import INDICATOR_TYPES
 from pipeline.weak_labels import heading_themes
@@ -175,9 +175,10 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _gold_passages(
-    gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]
-) -> list[tuple[dict[str, Any], pd.Series | None]]:
+GoldPassages = list[tuple[dict[str, Any], "pd.Series | None"]]
+
+
+def _gold_passages(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> GoldPassages:
     """Each gold theme record with the pipeline passage that holds it (by raw line, else by its head)."""
     passages = passages.assign(stem=passages.source.map(_stem))
     out = []
@@ -197,26 +198,27 @@ def _gold_passages(
     return out
 
 
-def score_themes(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
+def score_themes(hits: GoldPassages, themes: pd.Series) -> dict[str, Any]:
+    """Theme scores of gold passages against `themes` (a passages table's column, same index as the hits)."""
     y_true, y_pred = [], []
     unmatched = 0
-    for g, hit in _gold_passages(gold, passages, raw_texts):
+    for g, hit in hits:
         y_true.append([int(t in g["labels"]) for t in THEMES])
         if hit is None:
             unmatched += 1
             y_pred.append([0] * len(THEMES))
         else:
-            y_pred.append([int(t in list(hit.themes)) for t in THEMES])
+            y_pred.append([int(t in list(themes.loc[hit.name])) for t in THEMES])
     table = scores_table(np.array(y_true).reshape(-1, len(THEMES)), np.array(y_pred).reshape(-1, len(THEMES)))
-    table["passages"] = len(gold)
+    table["passages"] = len(hits)
     table["unmatched"] = unmatched
     return table
 
 
-def score_weak_labels(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> dict[str, Any]:
+def score_weak_labels(hits: GoldPassages) -> dict[str, Any]:
     """How good heading weak labels are: their precision, and the gold labels under themed headings they give."""
     weak_given = weak_right = gold_under_themed = weak_passages = 0
-    for g, hit in _gold_passages(gold, passages, raw_texts):
+    for g, hit in hits:
         weak = heading_themes(hit.heading) if hit is not None else []
         if weak:
             weak_passages += 1
@@ -303,14 +305,16 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
     passages = store.read_parquet(layout.stage("passages_themes"))
     lines = store.read_parquet(layout.stage("lines"))
     ind = score_indicators(gold.indicators, indicators, raw_texts)
+    hits = _gold_passages(gold.themes, passages, raw_texts)
     themes_other = {}
     if gold.themes:
         # The model not shipped as default, scored on the same passages: both are reported.
-        shipped = ThemeClassifier(Path(args.theme_model_dir))
+        model_dir = Path(args.theme_model_dir)
+        shipped = model_meta(model_dir)["default"]
         for kind in ("sklearn", "spacy"):
-            if kind != shipped.kind:
-                other = classify(passages, ThemeClassifier(Path(args.theme_model_dir), kind))
-                themes_other[kind] = score_themes(gold.themes, other, raw_texts)
+            if kind != shipped:
+                other = classify(passages, ThemeClassifier(model_dir, kind))
+                themes_other[kind] = score_themes(hits, other.themes)
     return {
         "gold_digest": gold.digest,
         "indicators": {
@@ -321,9 +325,9 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
             "misses": ind.misses,
             "false_positives": ind.false_positives,
         },
-        "themes": score_themes(gold.themes, passages, raw_texts) if gold.themes else None,
+        "themes": score_themes(hits, passages.themes) if gold.themes else None,
         "themes_other_models": themes_other,
-        "heading_weak_labels": score_weak_labels(gold.themes, passages, raw_texts) if gold.themes else None,
+        "heading_weak_labels": score_weak_labels(hits) if gold.themes else None,
         "furniture": score_furniture(gold.furniture, lines, passages, raw_texts) if gold.furniture else None,
     }
 
@@ -338,11 +342,11 @@ def print_theme_scores(title: str, table: dict[str, Any], note: str = "") -> Non
 
 def print_heldout_split(model_dir: Path) -> None:
     """The theme models' scores on the test split of corpora/labels, as `make train` measured them."""
-    meta_path, metrics_path = model_dir / "meta.json", model_dir / "metrics.json"
+    metrics_path = model_dir / "metrics.json"
     if not metrics_path.exists():
         print(f"evaluate: no theme model metrics in {model_dir}", file=sys.stderr)
         return
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta = model_meta(model_dir)
     metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     n = meta["training_data"]["passages"]["test"]
     print(f"\n=== held-out test split of corpora/labels ({n} passages, never used for a choice) ===")
