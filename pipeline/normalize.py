@@ -287,10 +287,7 @@ def normalize_document(raw: str, fmt: str, mode: OpenccMode) -> NormalizedDocume
     kinds, meta = classify_lines([n.text for n in normalized])
     if html_paragraphs is not None:
         title = re.sub(r"\s+", "", _simplify(html_meta.title, mode) or "")
-        kinds = [
-            LineKind.TITLE if title and re.sub(r"\s+", "", n.text) == title else _html_kind(n.text, k, html_paragraphs)
-            for n, k in zip(normalized, kinds, strict=True)
-        ]
+        kinds = [_html_kind(n.text, k, html_paragraphs, title) for n, k in zip(normalized, kinds, strict=True)]
         meta = PageMeta(
             title=html_meta.title or meta.title,
             published=html_meta.published or meta.published,
@@ -349,10 +346,13 @@ def split_visible_lines(visible: MappedText) -> list[MappedText]:
     return [line for line in lines if line.text.strip()]
 
 
-def _html_kind(line: str, kind: LineKind, main_paragraphs: set[str]) -> LineKind:
+def _html_kind(line: str, kind: LineKind, main_paragraphs: set[str], title: str) -> LineKind:
+    """A line of an HTML page: the page's title, or kept only if trafilatura took it for the article."""
+    compact = re.sub(r"\s+", "", line)
+    if title and compact == title:
+        return LineKind.TITLE
     if kind not in KEPT_KINDS:
         return kind
-    compact = re.sub(r"\s+", "", line)
     if not main_paragraphs:
         return kind
     if compact in main_paragraphs or any(len(compact) >= 8 and compact in p for p in main_paragraphs):

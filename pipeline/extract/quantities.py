@@ -169,16 +169,13 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 qualifier, pos = q, pos + len(word)
                 break
         unit = "%" if percent_words is not None else _unit_at(sentence, pos)
-        if unit == "成" and value is not None:  # 七成 = 70%
-            value, unit = value * 10, "%"
-            end_override = pos + 1
-        else:
-            end_override = None
         if is_chinese and not unit:
             continue
         if is_chinese and m.group("chinese") in ("一",) and unit in ("些", "批", "类"):
             continue
-        end = b if percent_words is not None else end_override or pos + len(unit)
+        end = b if percent_words is not None else pos + len(unit)
+        if unit == "成" and value is not None:  # 七成 = 70%
+            value, unit = value * 10, "%"
         for word, q in SUFFIX_QUALIFIERS:
             if sentence.startswith(word, end):
                 qualifier, end = q, end + len(word)
