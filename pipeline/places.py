@@ -234,17 +234,25 @@ LEVEL_OF_RANK = {"省": "provincial", "市": "city", "州": "city", "县": "coun
 
 
 @lru_cache(maxsize=1)
+def _body_table() -> dict[str, tuple[str, str]]:
+    return {name: (kind, level) for name, kind, level in bodies()}
+
+
+@lru_cache(maxsize=1)
 def _body_pattern() -> re.Pattern[str]:
-    names = sorted({name for name, _, _ in bodies()}, key=len, reverse=True)
+    names = sorted(_body_table(), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, names)))
 
 
-def body_spans(text: str) -> list[tuple[str, str, str, int, int]]:
-    """(surface, kind, level, start, end) of inspecting, inspected and discipline bodies."""
-    table = {name: (kind, level) for name, kind, level in bodies()}
+def body_spans(
+    text: str, places: list[tuple[str, str, str, int, int]] | None = None
+) -> list[tuple[str, str, str, int, int]]:
+    """(surface, kind, level, start, end) of inspecting, inspected and discipline bodies.
+    `places` is `place_spans(text)` when the caller has it already."""
+    table = _body_table()
     spans: list[tuple[str, str, str, int, int]] = []
     taken: set[int] = set()
-    place_ends = {end: start for _, _, _, start, end in place_spans(text)}
+    place_ends = {end: start for _, _, _, start, end in (place_spans(text) if places is None else places)}
     for m in BODY_PATTERN.finditer(text):
         # 青崖市委: the place's own rank character opens the body's match.
         start = place_ends.get(m.start() + 1, m.start())
@@ -273,8 +281,9 @@ def mentions(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     for doc in documents.itertuples(index=False):
         text = MappedText.of_document(doc)
         for p in passages[passages.doc_id == doc.doc_id].itertuples(index=False):
-            found = [(s, k, lv, a, b) for s, k, lv, a, b in body_spans(str(p.text))]
-            found += [(s, "place", rank, a, b) for s, rank, _, a, b in place_spans(str(p.text))]
+            places = place_spans(str(p.text))
+            found = body_spans(str(p.text), places)
+            found += [(s, "place", rank, a, b) for s, rank, _, a, b in places]
             for surface, kind, level, a, b in found:
                 raw_start, raw_end = text.raw_span(int(p.norm_start) + a, int(p.norm_start) + b)
                 rows.append(
