@@ -95,6 +95,8 @@ def split_sentences(text: str) -> Iterator[Span]:
         yield Span(start, n)
 
 
+# Joins a passage's heading path, outermost first: "一、工作回顾 / （二）对村巡察".
+HEADING_SEPARATOR = " / "
 PASSAGE_COLUMNS = [
     "doc_id",
     "source",
@@ -135,9 +137,9 @@ def passages(documents: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
                     "source": doc.source,
                     "passage_id": pid,
                     "kind": kind,
-                    "heading": " / ".join(path[k] for k in sorted(path))
+                    "heading": HEADING_SEPARATOR.join(path[k] for k in sorted(path))
                     if kind != "heading"
-                    else " / ".join(path[k] for k in sorted(path) if path[k] != line_text),
+                    else HEADING_SEPARATOR.join(path[k] for k in sorted(path) if path[k] != line_text),
                     "text": line_text,
                     "raw_start": raw_start,
                     "raw_end": raw_end,

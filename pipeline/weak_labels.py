@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from pipeline.classify import THEMES
+from pipeline.segment import HEADING_SEPARATOR
 
 HEADING_SIGNALS: dict[str, re.Pattern[str]] = {
     "political_supervision": re.compile(r"政治监督|政治巡[视察]|政治定位|政治方向|政治站位|政治引领|政治体检|国之大者"),
@@ -31,7 +32,7 @@ HEADING_SIGNALS: dict[str, re.Pattern[str]] = {
 
 def heading_themes(heading: str | None) -> list[str]:
     """Themes the innermost heading of a heading path ("一、… / （二）…") names, in THEMES order."""
-    innermost = (heading or "").split(" / ")[-1]
+    innermost = (heading or "").split(HEADING_SEPARATOR)[-1]
     return [t for t in THEMES if innermost and HEADING_SIGNALS[t].search(innermost)]
 
 
