@@ -11,6 +11,8 @@ OUT ?= build/sample
 STAGE := $(OUT)/interim
 MODEL := models/themes/v1
 EVAL_GOLD := ../shared/eval
+# Every corpus with a gold/ folder is a gold set (sample, holdout, unseen…).
+GOLD_SETS := $(patsubst %/gold,%,$(wildcard corpora/*/gold))
 
 INSTALLED := $(VENV)/.installed
 INPUT_FILES := $(shell find $(INPUT) -type f 2>/dev/null)
@@ -71,7 +73,7 @@ lint: $(INSTALLED) ## ruff and mypy
 	$(PY) -m mypy
 
 evaluate: $(INSTALLED) $(MODEL)/meta.json ## score extraction, themes and furniture against the gold sets
-	$(PY) -m pipeline evaluate --gold corpora/sample --gold corpora/holdout --gold corpora/unseen --gold corpora/unseen2 --gold corpora/unseen3 --gold corpora/unseen4 --gold corpora/unseen5 $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) --work build/evaluate --json build/evaluate/scores.json
+	$(PY) -m pipeline evaluate $(addprefix --gold ,$(GOLD_SETS)) $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) --work build/evaluate --json build/evaluate/scores.json
 
 bench: $(INSTALLED) ## throughput of each stage, segment against bare jieba.lcut
 	$(PY) -m pipeline bench --input corpora/sample/raw

@@ -15,20 +15,11 @@ from .conftest import SHARED_EVAL
 BASELINE = PROJECT_ROOT / "tests" / "eval_baseline.json"
 
 
-@pytest.mark.parametrize(
-    "gold",
-    [
-        PROJECT_ROOT / "corpora" / "sample",
-        PROJECT_ROOT / "corpora" / "holdout",
-        PROJECT_ROOT / "corpora" / "unseen",
-        PROJECT_ROOT / "corpora" / "unseen2",
-        PROJECT_ROOT / "corpora" / "unseen3",
-        PROJECT_ROOT / "corpora" / "unseen4",
-        PROJECT_ROOT / "corpora" / "unseen5",
-        SHARED_EVAL,
-    ],
-    ids=["sample", "holdout", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "shared-eval"],
-)
+# Every corpus with a gold/ folder (as `make evaluate` finds them), and ../shared/eval.
+GOLD_SETS = [*sorted(p.parent for p in (PROJECT_ROOT / "corpora").glob("*/gold")), SHARED_EVAL]
+
+
+@pytest.mark.parametrize("gold", GOLD_SETS, ids=[g.name for g in GOLD_SETS])
 def test_quality_gate_holds_floors(gold: Path, tmp_path: Path, theme_model_dir: Path) -> None:
     if not gold.exists():
         pytest.skip(f"{gold} is not beside this checkout")
