@@ -1,5 +1,5 @@
-# The pipeline's DAG: one target per stage, each a real file that depends on the stage
-# before it and on the stage's own code, so an unchanged stage is not re-run.
+# The user's door to the pipeline: one target per job. What a stage must redo is decided by the
+# runner (content hashes, stage versions); make only builds the venv and the theme model.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
@@ -8,17 +8,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INPUT ?= corpora/sample/raw
 OUT ?= build/sample
-STAGE := $(OUT)/interim
 MODEL := models/themes/v1
 EVAL_GOLD := ../shared/eval
 # Every corpus with a gold/ folder is a gold set (sample, holdout, unseen…).
 GOLD_SETS := $(patsubst %/gold,%,$(wildcard corpora/*/gold))
 
 INSTALLED := $(VENV)/.installed
-INPUT_FILES := $(shell find $(INPUT) -type f 2>/dev/null)
-CORE := pipeline/config.py pipeline/store.py pipeline/cli.py
+REAL := corpora/real-dev
 
-.PHONY: help setup all ingest normalize segment extract classify publish train test lint evaluate bench clean setup-hanlp
+.PHONY: help setup all ingest normalize segment extract classify publish refresh train test lint evaluate bench clean setup-hanlp
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,35 +33,37 @@ setup-hanlp: $(INSTALLED) ## add the optional HanLP backend (CPU torch first, th
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[hanlp]'
 
-$(STAGE)/raw_documents.parquet: $(INSTALLED) $(INPUT_FILES) pipeline/ingest.py $(CORE)
-	$(PY) -m pipeline ingest --input $(INPUT) --output $(OUT)
-ingest: $(STAGE)/raw_documents.parquet ## decode the raw reports in INPUT (default: the sample corpus)
+# The stages: the runner decides what to redo from content hashes and stage versions (never file
+# times), so each target just asks it; unchanged documents are skipped inside.
+RUN = $(PY) -m pipeline
+RUN_ARGS = --input "$(INPUT)" --output "$(OUT)"
 
-$(STAGE)/normalized.parquet: $(STAGE)/raw_documents.parquet pipeline/normalize.py pipeline/furniture.py pipeline/textmap.py
-	$(PY) -m pipeline normalize --output $(OUT)
-normalize: $(STAGE)/normalized.parquet ## simplify script, drop page furniture, repair web artefacts
+ingest: $(INSTALLED) ## decode the raw reports in INPUT (default: the sample corpus)
+	$(RUN) ingest $(RUN_ARGS)
 
-$(STAGE)/passages.parquet: $(STAGE)/normalized.parquet pipeline/segment.py pipeline/words.py pipeline/places.py $(wildcard corpora/lexicons/*)
-	$(PY) -m pipeline segment --output $(OUT)
-segment: $(STAGE)/passages.parquet ## passages, sentences, tokens with POS, document level and region
+normalize: $(INSTALLED) ## simplify script, drop page furniture, repair web artefacts
+	$(RUN) normalize $(RUN_ARGS)
 
-$(STAGE)/indicators.parquet: $(STAGE)/passages.parquet $(wildcard pipeline/extract/*.py)
-	$(PY) -m pipeline extract --output $(OUT)
-extract: $(STAGE)/indicators.parquet ## indicator figures with evidence
+segment: $(INSTALLED) ## passages, sentences, tokens with POS, document level and region
+	$(RUN) segment $(RUN_ARGS)
+
+extract: $(INSTALLED) ## indicator figures with evidence
+	$(RUN) extract $(RUN_ARGS)
 
 $(MODEL)/meta.json: $(INSTALLED) $(wildcard corpora/labels/*.jsonl) models/themes/config.cfg pipeline/classify.py pipeline/train.py pipeline/nlp.py
 	$(PY) -m pipeline train --output $(MODEL)
 train: $(MODEL)/meta.json ## train the theme classifiers (seeded) and ship the better one
 
-$(STAGE)/passages_themes.parquet: $(STAGE)/passages.parquet $(MODEL)/meta.json pipeline/classify.py
-	$(PY) -m pipeline classify --output $(OUT)
-classify: $(STAGE)/passages_themes.parquet ## theme labels and scores per passage
+classify: $(MODEL)/meta.json ## theme labels and scores per passage
+	$(RUN) classify $(RUN_ARGS)
 
-$(OUT)/xuncha.duckdb: $(STAGE)/passages_themes.parquet $(STAGE)/indicators.parquet pipeline/publish.py
-	$(PY) -m pipeline publish --output $(OUT)
-publish: $(OUT)/xuncha.duckdb ## Parquet, Excel-ready CSV, DuckDB and a chart under OUT
+publish: $(MODEL)/meta.json ## one snapshot: Parquet, Excel-ready CSV, DuckDB, chart, change report under OUT
+	$(RUN) publish $(RUN_ARGS)
 
-all: publish ## set up and run every stage on the sample corpus
+refresh: $(MODEL)/meta.json ## new/changed reports processed, removed ones retracted, one snapshot published
+	$(RUN) refresh $(RUN_ARGS) --log-level info
+
+all: refresh ## set up and run every stage on the sample corpus (the same tables as refresh)
 
 test: $(INSTALLED) ## run the test suite (includes the quality gate)
 	$(PY) -m pytest -q
@@ -73,7 +73,7 @@ lint: $(INSTALLED) ## ruff and mypy
 	$(PY) -m mypy
 
 evaluate: $(INSTALLED) $(MODEL)/meta.json ## score extraction, themes and furniture against the gold sets
-	$(PY) -m pipeline evaluate $(addprefix --gold ,$(GOLD_SETS)) $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) --work build/evaluate --json build/evaluate/scores.json
+	$(PY) -m pipeline evaluate $(addprefix --gold ,$(GOLD_SETS)) $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) $(if $(wildcard $(REAL)/rounds.json),--real $(REAL)) --work build/evaluate --json build/evaluate/scores.json
 
 bench: $(INSTALLED) ## throughput of each stage, segment against bare jieba.lcut
 	$(PY) -m pipeline bench --input corpora/sample/raw

@@ -47,3 +47,6 @@ class Settings:
     lexicon_path: Path = field(default_factory=lambda: LEXICON_DIR / "inspection.txt")
     # Raw files larger than this are refused: reports are tens of kB; a 50 MB "report" is a dump.
     max_file_bytes: int = 20_000_000
+    # A .docx is unpacked, and any decoded text kept, only below this size: a real report unpacks to
+    # a few MB; a zip bomb (a 460 kB docx of 128 MiB) took gigabytes to parse.
+    max_unpacked_bytes: int = 50_000_000

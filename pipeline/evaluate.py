@@ -16,7 +16,9 @@ import argparse
 import bisect
 import hashlib
 import json
+import os
 import re
+import shutil
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -66,6 +68,70 @@ def load_gold(folder: Path) -> GoldSet:
         jsonl("furniture.jsonl"),
         h.hexdigest()[:16],
     )
+
+
+# Real published text is kept outside the repository (never committed): corpora/real-dev/ holds
+# only addresses, digests and gold by character offset; the texts live here.
+REAL_DIR_DEFAULT = Path("~/.cache/xuncha/real-dev")
+
+
+def real_dir() -> Path:
+    return Path(os.environ.get("XUNCHA_REAL_DIR", str(REAL_DIR_DEFAULT))).expanduser()
+
+
+def _split_line_to_splitlines(text: str) -> dict[int, int]:
+    """Gold on real text numbers lines by `text.split("\n")`; the scorer by `str.splitlines()`."""
+    starts, pos = [], 0
+    for piece in text.split("\n"):
+        starts.append(pos)
+        pos += len(piece) + 1
+    spans = [a for a, _ in _line_spans(text)]
+    return {i: bisect.bisect_right(spans, at) - 1 for i, at in enumerate(starts) if spans}
+
+
+def load_real_round(folder: Path, batches: list[str], texts: Path, work: Path) -> tuple[GoldSet, list[str]]:
+    """A round of the real-text set: the batches' gold with quotes and heads taken from the texts
+    (in memory only), the texts copied into `work` after their digests are checked. Returns the
+    gold set and the problems (missing or changed files, whose documents are left out)."""
+    docs_dir = work / "docs"
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    problems: list[str] = []
+    text_of: dict[str, str] = {}
+    records: dict[str, list[dict[str, Any]]] = {"indicators": [], "themes": [], "furniture": []}
+    h = hashlib.sha256()
+    for batch in batches:
+        sources = pd.read_csv(folder / batch / "sources.tsv", sep="\t", dtype=str, keep_default_na=False)
+        for row in sources.itertuples(index=False):
+            path = texts / f"{row.doc}.txt"
+            if not path.exists():
+                problems.append(f"missing {path} ({row.url})")
+                continue
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != row.sha256:
+                problems.append(f"differs from its digest: {path}")
+                continue
+            text_of[str(row.doc)] = data.decode("utf-8")
+            (docs_dir / path.name).write_bytes(data)
+            h.update(data)
+        for kind in records:
+            path = folder / batch / f"{kind}.jsonl"
+            if path.exists():
+                h.update(path.read_bytes())
+                lines = path.read_text(encoding="utf-8").splitlines()
+                records[kind] += [r for r in map(json.loads, filter(str.strip, lines)) if r["doc"] in text_of]
+    for r in records["indicators"]:
+        r["quote"] = text_of[r["doc"]][int(r["start"]) : int(r["end"])]
+    line_maps = {doc: _split_line_to_splitlines(t) for doc, t in text_of.items()}
+    for r in records["themes"]:
+        r["line"] = line_maps[r["doc"]].get(int(r["line"]), int(r["line"]))
+    for r in records["furniture"]:
+        for key in ("drop_lines", "keep_lines"):
+            r[key] = [line_maps[r["doc"]].get(int(i), int(i)) for i in r.get(key, [])]
+    name = work.name
+    gold = GoldSet(name, docs_dir, records["indicators"], records["themes"], records["furniture"], h.hexdigest()[:16])
+    return gold, problems
 
 
 def _stem(source: str) -> str:
@@ -289,27 +355,25 @@ def _normalized(text: str) -> str:
 
 def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
     """Run the pipeline on the gold documents and score all three annotations."""
-    from pipeline.cli import build_parser, run_stage
     from pipeline.ingest import discover, read_document
+    from pipeline.runner import collect, refresh
 
-    out = work / gold.name
-    args = build_parser().parse_args(["run", "--input", str(gold.docs_dir), "--output", str(out)])
-    for stage in ("ingest", "normalize", "segment", "extract", "classify"):
-        run_stage(stage, args)
-    layout = store.Layout(out)
+    layout = store.Layout(work / gold.name)
+    settings = Settings()
+    refresh(gold.docs_dir, layout, settings, until="classify")
     raw_texts = {}
     for path in discover(gold.docs_dir):
         doc = read_document(path, gold.docs_dir, 50_000_000)
         raw_texts[path.stem] = doc.raw_text or ""
-    indicators = store.read_parquet(layout.stage("indicators"))
-    passages = store.read_parquet(layout.stage("passages_themes"))
-    lines = store.read_parquet(layout.stage("lines"))
+    indicators = collect(layout, "indicators")
+    passages = collect(layout, "passages_themes")
+    lines = collect(layout, "lines")
     ind = score_indicators(gold.indicators, indicators, raw_texts)
     hits = _gold_passages(gold.themes, passages, raw_texts)
     themes_other = {}
     if gold.themes:
         # The model not shipped as default, scored on the same passages: both are reported.
-        model_dir = Path(args.theme_model_dir)
+        model_dir = settings.theme_model_dir
         shipped = model_meta(model_dir)["default"]
         for kind in ("sklearn", "spacy"):
             if kind != shipped:
@@ -459,6 +523,8 @@ def main(args: argparse.Namespace) -> int:
         print_report(f"{name} ({path})", result)
         all_metrics.update(gate_metrics(name, result))
         digests[name] = gold.digest
+    for folder in getattr(args, "real", None) or []:
+        results.update(evaluate_real(Path(folder), Path(args.work)))
     if args.json:
         store_path = Path(args.json)
         store_path.parent.mkdir(parents=True, exist_ok=True)
@@ -466,3 +532,25 @@ def main(args: argparse.Namespace) -> int:
     if args.gate:
         return check_gate(all_metrics, digests, Path(args.gate), args.update_gate)
     return 0
+
+
+def evaluate_real(folder: Path, work: Path) -> dict[str, Any]:
+    """Score each round of the real-text set named in `rounds.json` (texts under XUNCHA_REAL_DIR)."""
+    texts = real_dir()
+    rounds_file = folder / "rounds.json"
+    if not rounds_file.exists():
+        print(f"evaluate: {rounds_file} not found, real-text set skipped", file=sys.stderr)
+        return {}
+    if not texts.is_dir():
+        print(f"evaluate: real texts not found in {texts} (set XUNCHA_REAL_DIR); real-text set skipped")
+        return {}
+    results = {}
+    for round_name, batches in json.loads(rounds_file.read_text(encoding="utf-8")).items():
+        gold, problems = load_real_round(folder, batches, texts, work / f"real-{round_name}")
+        for p in problems:
+            print(f"evaluate: {gold.name}: {p}")
+        result = evaluate_gold(gold, work)
+        result["missing_or_changed"] = problems
+        results[gold.name] = result
+        print_report(f"{gold.name} (batches {', '.join(batches)} of {folder}, texts in {texts})", result)
+    return results

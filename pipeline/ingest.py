@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
+import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,39 +52,102 @@ def doc_id_for(data: bytes) -> str:
 
 
 def discover(input_dir: Path) -> list[Path]:
-    """Report files under `input_dir`, in a stable order; hidden files are skipped."""
-    return sorted(
-        p
-        for p in input_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(input_dir).parts)
-    )
+    """Report files under `input_dir`, in a stable order; hidden files and folders are skipped.
+    Symbolic links and special files are listed too: `read_bytes` says why they are not read."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(input_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder)
+        # A link to a folder is not walked (loops, folders outside the input): it gets a row.
+        found.extend(base / d for d in os.listdir(folder) if d in dirs and (base / d).is_symlink())
+        dirs[:] = [d for d in dirs if not (base / d).is_symlink()]
+        found.extend(base / f for f in files if not f.startswith("."))
+    return sorted(found)
+
+
+def read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
+    """The bytes of one report file. Raises IngestError for what must not or cannot be read: a
+    link that leaves the input folder or leads nowhere, a folder link, a FIFO, socket or device
+    (opening a FIFO would block the run), a file over the size limit."""
+    try:
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # dangling link or a loop of links
+                raise IngestError(f"broken symbolic link: {exc}") from exc
+            if not target.is_relative_to(root.resolve()):
+                raise IngestError("symbolic link to a file outside the input folder: not followed")
+            if target.is_dir():
+                raise IngestError("symbolic link to a folder: not followed")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "FIFO" if stat.S_ISFIFO(info.st_mode) else "socket" if stat.S_ISSOCK(info.st_mode) else "device"
+            raise IngestError(f"not a regular file ({kind})")
+        if info.st_size > max_bytes:
+            raise IngestError(f"file too large ({info.st_size} bytes > {max_bytes})")
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"unreadable: {exc.strerror or exc}") from exc
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode bytes of a text file; returns (text, codec). Raises IngestError."""
-    if not data.strip():
-        raise IngestError("empty file")
+    if not data.strip(b" \t\r\n\f\v\x00"):
+        raise IngestError("empty file (no bytes but whitespace or NUL)")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return utf16
     try:
-        return data.decode("utf-8"), "utf-8"
+        text, codec = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    if b"\x00" in data:
-        raise IngestError("binary content (NUL bytes) in a text file")
+        if b"\x00" in data:
+            raise IngestError("binary content (NUL bytes) in a text file") from None
+        text, codec = _decode_legacy(data)
+    if _control_share(text) > 0.05:
+        raise IngestError(f"binary content: decodes as {codec} only to control characters")
+    return text, codec
+
+
+# A text with fewer broken sequences than this share of its characters (a file cut mid-character,
+# a stray byte) keeps its text with U+FFFD where the bytes broke; normalize counts them as garbled.
+MAX_BROKEN_SHARE = 0.01
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise IngestError("undecodable: no text encoding fits these bytes")
     codec = CODEC_SUPERSETS.get(best.encoding, best.encoding)
     try:
-        text = data.decode(codec)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise IngestError(f"undecodable as {codec}: {exc}") from exc
-    if _control_share(text) > 0.05:
-        raise IngestError(f"binary content: decodes as {codec} only to control characters")
-    return text, codec
+        return data.decode(codec), codec
+    except LookupError as exc:
+        raise IngestError(f"undecodable: unknown codec {codec}") from exc
+    except UnicodeDecodeError as exc:
+        text = data.decode(codec, errors="replace")
+        if text.count("\ufffd") > MAX_BROKEN_SHARE * len(text):
+            raise IngestError(f"undecodable as {codec}: {exc}") from exc
+        return text, codec
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte-order mark: ASCII and most CJK code units have a NUL in the
+    high byte of ASCII characters, so NULs sit on one parity only."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
+        return None
+    even_nuls, odd_nuls = data[0::2].count(0), data[1::2].count(0)
+    for codec, nuls, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
+        if nuls > len(data) // 20 and other == 0:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if _control_share(text) < 0.05:
+                return text, codec
+    return None
 
 
 def _control_share(text: str) -> float:
@@ -103,31 +169,35 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
-def read_document(path: Path, root: Path, max_bytes: int) -> RawDocument:
-    """Read one file. Never raises for bad content: the error goes in the row."""
-    source = path.relative_to(root).as_posix()
-    suffix = path.suffix.lower()
-    fmt = (
-        "html"
-        if suffix in HTML_SUFFIXES
-        else "docx"
-        if suffix in DOCX_SUFFIXES
-        else "pdf"
-        if suffix in PDF_SUFFIXES
-        else "text"
-    )
+def file_format(source: str) -> str:
+    suffix = Path(source).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return "docx" if suffix in DOCX_SUFFIXES else "pdf" if suffix in PDF_SUFFIXES else "text"
+
+
+def _check_docx_size(data: bytes, max_unpacked: int) -> None:
+    """A .docx is a zip: its unpacked size is checked before parsing (a 460 kB file can unpack to
+    128 MiB of XML and take gigabytes to parse)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"file too large ({size} bytes > {max_bytes})")
-        data = path.read_bytes()
-    except (OSError, IngestError) as exc:
-        return RawDocument("", source, fmt, None, 0, None, str(exc))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise IngestError(f"unreadable docx: {exc}") from exc
+    if unpacked > max_unpacked:
+        raise IngestError(f"docx unpacks to {unpacked} bytes > {max_unpacked}: not parsed")
+
+
+def decode_document(data: bytes, source: str, max_unpacked: int = 50_000_000) -> RawDocument:
+    """Decode one file's bytes. Never raises for bad content: the error goes in the row."""
+    fmt = file_format(source)
     doc_id = doc_id_for(data)
+    suffix = Path(source).suffix.lower()
     try:
         if suffix not in SUPPORTED_SUFFIXES:
             raise IngestError(f"unsupported file type {suffix!r}")
         if fmt == "docx":
+            _check_docx_size(data, max_unpacked)
             text, codec = _docx_text(data), "docx"
         elif fmt == "pdf":
             text, codec = _pdf_text(data), "pdf"
@@ -137,11 +207,23 @@ def read_document(path: Path, root: Path, max_bytes: int) -> RawDocument:
                 fmt = "html"
         if not text.strip():
             raise IngestError("no text in file")
+        if len(text) > max_unpacked:
+            raise IngestError(f"text of {len(text)} characters > {max_unpacked}: not processed")
     except IngestError as exc:
         return RawDocument(doc_id, source, fmt, None, len(data), None, str(exc))
     except Exception as exc:  # a corrupt .docx/.pdf raises library-specific errors
         return RawDocument(doc_id, source, fmt, None, len(data), None, f"unreadable {fmt}: {exc}")
     return RawDocument(doc_id, source, fmt, codec, len(data), text, None)
+
+
+def read_document(path: Path, root: Path, max_bytes: int) -> RawDocument:
+    """Read and decode one file. Never raises for bad content: the error goes in the row."""
+    source = path.relative_to(root).as_posix()
+    try:
+        data = read_bytes(path, root, max_bytes)
+    except IngestError as exc:
+        return RawDocument("", source, file_format(source), None, 0, None, str(exc))
+    return decode_document(data, source)
 
 
 def ingest(paths: Iterable[Path], root: Path, max_bytes: int = 20_000_000) -> pd.DataFrame:

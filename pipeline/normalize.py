@@ -20,7 +20,6 @@ import pandas as pd
 
 from pipeline.config import OpenccMode
 from pipeline.furniture import KEPT_KINDS, LineKind, PageMeta, classify_lines
-from pipeline.progress import progress
 from pipeline.textmap import MappedText
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -391,7 +390,7 @@ def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFra
     normalizer fails on is kept with quality 0, a `normalize_failed:<error>` flag and no text."""
     docs: list[dict[str, object]] = []
     lines: list[dict[str, object]] = []
-    for row in progress(raw_documents.itertuples(index=False), len(raw_documents), "normalize"):
+    for row in raw_documents.itertuples(index=False):
         if pd.notna(row.error) or pd.isna(row.raw_text):
             continue
         try:

@@ -14,7 +14,6 @@ from typing import Protocol
 
 import pandas as pd
 
-from pipeline.progress import progress
 from pipeline.textmap import MappedText
 from pipeline.words import TaggedToken
 
@@ -187,24 +186,25 @@ def sentences(documents: pd.DataFrame, passage_table: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
 
 
-TOKEN_COLUMNS = ["doc_id", "passage_id", "sentence_id", "token", "pos", "raw_start", "raw_end"]
+TOKEN_COLUMNS = ["doc_id", "passage_id", "sentence_id", "token_id", "token", "pos", "raw_start", "raw_end"]
 
 
 def tokens(documents: pd.DataFrame, sentence_table: pd.DataFrame, tokenizer: Tagger) -> pd.DataFrame:
     maps = {d.doc_id: MappedText.of_document(d) for d in documents.itertuples()}
     rows = []
-    for s in progress(sentence_table.itertuples(index=False), len(sentence_table), "tokens (sentences)"):
+    for s in sentence_table.itertuples(index=False):
         text = maps[s.doc_id]
         offset = int(s.norm_start)
-        for tok in tokenizer.tag(str(s.text)):
-            if tok.token.isspace():
-                continue
+        # token_id, not the raw span, identifies a token: characters repaired from one raw span
+        # (mojibake, an entity) can give two tokens over the same raw characters.
+        for token_id, tok in enumerate(t for t in tokenizer.tag(str(s.text)) if not t.token.isspace()):
             raw_start, raw_end = text.raw_span(offset + tok.start, offset + tok.end)
             rows.append(
                 {
                     "doc_id": s.doc_id,
                     "passage_id": s.passage_id,
                     "sentence_id": s.sentence_id,
+                    "token_id": token_id,
                     "token": tok.token,
                     "pos": tok.pos,
                     "raw_start": raw_start,

@@ -1,31 +1,51 @@
-"""The one module that reads and writes files: stage tables, published tables, the database.
+"""The one module that reads and writes files: per-document stage tables, the manifest, published
+snapshots, the database and the refresh lock.
 
-Every write goes to a temporary file in the target folder and is renamed into place, so a
-crash or a bad batch never leaves a half-written table where readers look.
+Layout of an output folder:
+
+    interim/manifest.json            documents, their sources, each stage's version/status/error
+    interim/runs.parquet             one row per refresh (the history)
+    interim/<table>/<id[:2]>/<id>.arrow   one Arrow IPC file per document and stage table
+    snapshots/<run_id>/              one published snapshot: Parquet, csv/, charts/, xuncha.duckdb, changes.*
+    current -> snapshots/<run_id>    switched by one atomic rename: readers see one whole snapshot
+    documents.parquet -> current/documents.parquet   (and the other tables, csv/, charts/, the database)
+
+Every write goes to a temporary name and is renamed into place; a killed run leaves at worst
+unreferenced files, which the next run (holding the lock) removes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+
+# Published files are for every reader on the machine; mkstemp would leave them 0600.
+PUBLISHED_MODE = 0o644
+TEMP_PREFIX = ".tmp-"
 
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` if the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
+        if tmp.exists():
+            tmp.chmod(PUBLISHED_MODE)
         os.replace(tmp, target)
     finally:
         if tmp.exists():
@@ -43,14 +63,21 @@ def read_parquet(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def csv_cell(value: object) -> object:
+    """Lists and dicts as JSON, so a CSV cell parses back (`json.loads`) to what the table holds."""
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "tolist") and not isinstance(value, str):  # numpy arrays from Parquet
+        return json.dumps(value.tolist(), ensure_ascii=False)
+    return value
+
+
 def write_csv(table: pd.DataFrame, target: Path) -> None:
     """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark."""
     flat = table.copy()
     for col in flat.columns:
-        if flat[col].map(lambda v: isinstance(v, list | tuple)).any():
-            flat[col] = flat[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v)
-        elif flat[col].map(lambda v: isinstance(v, dict)).any():
-            flat[col] = flat[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
+        if flat[col].dtype == object:
+            flat[col] = flat[col].map(csv_cell)
     with atomic_path(target) as tmp:
         flat.to_csv(tmp, index=False, encoding="utf-8-sig")
 
@@ -76,9 +103,22 @@ def write_figure(draw: Callable[[Path], None], target: Path) -> None:
         draw(tmp)
 
 
+def write_text(text: str, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_json(data: object, target: Path) -> None:
+    write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), target)
+
+
+# Names of the published tables; each is a file in a snapshot and a link at the top of the folder.
+PUBLISHED_LINKS = ("xuncha.duckdb", "csv", "charts", "changes.md", "changes.csv")
+
+
 @dataclass(frozen=True)
 class Layout:
-    """Where each stage's tables live under an output folder."""
+    """Where everything lives under an output folder."""
 
     root: Path
 
@@ -86,8 +126,28 @@ class Layout:
     def interim(self) -> Path:
         return self.root / "interim"
 
-    def stage(self, name: str) -> Path:
-        return self.interim / f"{name}.parquet"
+    @property
+    def manifest(self) -> Path:
+        return self.interim / "manifest.json"
+
+    @property
+    def runs(self) -> Path:
+        return self.interim / "runs.parquet"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".refresh.lock"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.root / "snapshots"
+
+    @property
+    def current(self) -> Path:
+        return self.root / "current"
+
+    def document_table(self, table: str, doc_id: str) -> Path:
+        return self.interim / table / doc_id[:2] / f"{doc_id}.arrow"
 
     def published(self, name: str) -> Path:
         return self.root / f"{name}.parquet"
@@ -103,3 +163,130 @@ class Layout:
     @property
     def charts_dir(self) -> Path:
         return self.root / "charts"
+
+
+# --- per-document stage tables -------------------------------------------------------------
+
+
+def write_document_table(layout: Layout, table: str, doc_id: str, frame: pd.DataFrame) -> None:
+    """Arrow IPC, uncompressed: a small document's table is written and read in well under a
+    millisecond, where a Parquet file per document costs several."""
+    target = layout.document_table(table, doc_id)
+    with atomic_path(target) as tmp:
+        feather.write_feather(frame.reset_index(drop=True), tmp, compression="uncompressed")
+
+
+def read_document_table(layout: Layout, table: str, doc_id: str) -> pd.DataFrame:
+    return feather.read_table(layout.document_table(table, doc_id), memory_map=False).to_pandas()
+
+
+def remove_document(layout: Layout, doc_id: str, tables: tuple[str, ...]) -> None:
+    for table in tables:
+        layout.document_table(table, doc_id).unlink(missing_ok=True)
+
+
+def concat_document_tables(layout: Layout, table: str, doc_ids: list[str]) -> pd.DataFrame:
+    """One table over many documents, in the order of `doc_ids`."""
+    parts = [
+        feather.read_table(layout.document_table(table, d), memory_map=False)
+        for d in doc_ids
+        if layout.document_table(table, d).exists()
+    ]
+    parts = [p for p in parts if p.num_rows]
+    if not parts:
+        return pd.DataFrame()
+    return pa.concat_tables(parts, promote_options="permissive").to_pandas()
+
+
+# --- manifest and run history ----------------------------------------------------------------
+
+
+def read_manifest(layout: Layout) -> dict[str, Any]:
+    if not layout.manifest.exists():
+        return {"documents": {}, "settings": {}, "input": None}
+    data: dict[str, Any] = json.loads(layout.manifest.read_text(encoding="utf-8"))
+    return data
+
+
+def write_manifest(layout: Layout, manifest: dict[str, Any]) -> None:
+    write_json(manifest, layout.manifest)
+
+
+def read_runs(layout: Layout) -> pd.DataFrame:
+    return pd.read_parquet(layout.runs) if layout.runs.exists() else pd.DataFrame()
+
+
+def append_run(layout: Layout, row: dict[str, object]) -> pd.DataFrame:
+    runs = pd.concat([read_runs(layout), pd.DataFrame([row])], ignore_index=True)
+    write_parquet(runs, layout.runs)
+    return runs
+
+
+# --- snapshots ---------------------------------------------------------------------------------
+
+
+def current_snapshot(layout: Layout) -> Path | None:
+    """The snapshot readers see now, or None before the first publish."""
+    if not layout.current.is_symlink():
+        return None
+    target = layout.current.resolve()
+    return target if target.is_dir() else None
+
+
+def read_snapshot_table(snapshot: Path, name: str) -> pd.DataFrame:
+    path = snapshot / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+
+def new_snapshot_dir(layout: Layout, run_id: str) -> Path:
+    folder = layout.snapshots / f"{TEMP_PREFIX}{run_id}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def switch_snapshot(layout: Layout, building: Path, published_tables: tuple[str, ...]) -> Path:
+    """Make a finished snapshot the current one: rename it to its final name, point `current` at
+    it with one atomic rename, and make sure the top-level links exist."""
+    final = building.with_name(building.name.removeprefix(TEMP_PREFIX))
+    building.chmod(0o755)
+    os.replace(building, final)
+    link_tmp = layout.root / f"{TEMP_PREFIX}current"
+    link_tmp.unlink(missing_ok=True)
+    os.symlink(Path("snapshots") / final.name, link_tmp)
+    os.replace(link_tmp, layout.current)
+    for name in (*(f"{t}.parquet" for t in published_tables), *PUBLISHED_LINKS):
+        link = layout.root / name
+        if link.is_symlink() and os.readlink(link) == f"current/{name}":
+            continue
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)  # an output folder from before snapshots
+        else:
+            link.unlink(missing_ok=True)
+        os.symlink(f"current/{name}", link)
+    return final
+
+
+def clean_leftovers(layout: Layout, keep: int = 2) -> list[Path]:
+    """Remove what a killed run left behind (temporary files and snapshots being built) and all
+    but the newest `keep` snapshots (the previous one stays for readers still holding it)."""
+    removed: list[Path] = []
+    current = current_snapshot(layout)
+    for folder in (layout.root, layout.interim, layout.snapshots):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(TEMP_PREFIX):
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+                removed.append(path)
+    for table_dir in layout.interim.iterdir() if layout.interim.is_dir() else []:
+        if table_dir.is_dir():
+            for tmp in table_dir.glob(f"*/{TEMP_PREFIX}*"):
+                tmp.unlink()
+                removed.append(tmp)
+    if layout.snapshots.is_dir():
+        done = sorted(p for p in layout.snapshots.iterdir() if p.is_dir())
+        for old in done[:-keep]:
+            if old != current:
+                shutil.rmtree(old)
+                removed.append(old)
+    return removed

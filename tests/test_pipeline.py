@@ -9,11 +9,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.cli import STAGES, main
+from pipeline.cli import main
 from pipeline.config import OpenccMode
 from pipeline.ingest import discover, read_document
 from pipeline.normalize import normalize_fragment
 from pipeline.publish import ContractViolation, check_contract
+from pipeline.stages import STAGE_NAMES
 
 from .conftest import SAMPLE_RAW
 
@@ -106,7 +107,8 @@ def test_pipeline_broken_file_is_reported_and_skipped(tmp_path: Path, theme_mode
     (corpus / "zz_empty.txt").write_bytes(b"")
     (corpus / "zz_binary.txt").write_bytes(bytes(range(256)) * 8)
     out = tmp_path / "out"
-    assert main(["run", "--input", str(corpus), "--output", str(out), "--theme-model-dir", str(theme_model_dir)]) == 0
+    # Exit 1: done and published, but some files were skipped.
+    assert main(["run", "--input", str(corpus), "--output", str(out), "--theme-model-dir", str(theme_model_dir)]) == 1
     errors = pd.read_parquet(out / "ingest_errors.parquet")
     assert set(errors.source) == {"zz_empty.txt", "zz_binary.txt"}
     assert len(pd.read_parquet(out / "documents.parquet")) == len(discover(SAMPLE_RAW))
@@ -122,7 +124,7 @@ def test_pipeline_contract_violation_leaves_published_table_untouched(sample_run
 
 
 def test_pipeline_help_explains_each_stage(capsys: pytest.CaptureFixture[str]) -> None:
-    for stage in ("run", *STAGES, "evaluate", "train", "bench"):
+    for stage in ("refresh", "run", *STAGE_NAMES, "evaluate", "train", "bench"):
         with pytest.raises(SystemExit) as exit_info:
             main([stage, "--help"])
         assert exit_info.value.code == 0
@@ -145,17 +147,26 @@ def test_pipeline_notebook_runs_on_published_tables(sample_run: Path, monkeypatc
     assert namespace["share"].shape[0] == len(discover(SAMPLE_RAW))  # type: ignore[attr-defined]
 
 
-def test_pipeline_failed_publish_keeps_previous_tables(sample_run: Path, tmp_path: Path) -> None:
+def test_pipeline_failed_publish_keeps_previous_snapshot(
+    sample_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
-    shutil.copytree(sample_run, out)
+    shutil.copytree(sample_run, out, symlinks=True)
+    corpus = tmp_path / "in"
+    shutil.copytree(SAMPLE_RAW, corpus)
+    (corpus / "zz_new.txt").write_text("县委巡察组对5个村开展巡察，发现问题12个。", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
-    interim = out / "interim" / "indicators.parquet"
-    indicators = pd.read_parquet(interim)
-    pd.concat([indicators, indicators.head(1)]).to_parquet(interim, index=False)  # a broken upstream table
-    with pytest.raises(ContractViolation):
-        main(["publish", "--output", str(out)])
+
+    def broken(name: str, table: pd.DataFrame) -> None:
+        raise ContractViolation(f"{name}: broken on purpose")
+
+    monkeypatch.setattr("pipeline.publish.check_contract", broken)
+    assert main(["refresh", "--input", str(corpus), "--output", str(out)]) == 2
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
-    assert not list(out.glob(".*.tmp"))  # no temporary file left behind
+    monkeypatch.undo()
+    assert main(["refresh", "--input", str(corpus), "--output", str(out)]) == 0  # the next run publishes
+    assert "zz_new.txt" in set(pd.read_parquet(out / "documents.parquet").source)
+    assert not [p for p in out.rglob(".tmp-*")]  # nothing temporary left behind
 
 
 def test_pipeline_make_help_lists_every_target() -> None:
@@ -164,5 +175,5 @@ def test_pipeline_make_help_lists_every_target() -> None:
     from pipeline.config import PROJECT_ROOT
 
     listed = subprocess.run(["make", "-s", "help"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
-    for target in (*STAGES, "all", "test", "lint", "evaluate", "bench", "clean", "train"):
+    for target in (*STAGE_NAMES, "refresh", "all", "test", "lint", "evaluate", "bench", "clean", "train"):
         assert f"make {target} " in listed, target

@@ -16,7 +16,6 @@ from pipeline.extract.indicators import (
     Indicator,
     extract_passage,
 )
-from pipeline.progress import progress
 from pipeline.segment import heading_level
 from pipeline.textmap import MappedText
 
@@ -106,7 +105,7 @@ def _row(doc: Any, text: MappedText, sentence: Any, ind: Indicator) -> dict[str,
 def extract(documents: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator figure (a figure both found and resolved gives two rows)."""
     rows: list[dict[str, object]] = []
-    for doc in progress(documents.itertuples(index=False), len(documents), "extract"):
+    for doc in documents.itertuples(index=False):
         text = MappedText.of_document(doc)
         doc_passages = passages[passages.doc_id == doc.doc_id]
         contexts = passage_contexts(doc.title if isinstance(doc.title, str) else None, doc_passages)

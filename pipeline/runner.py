@@ -1,0 +1,289 @@
+"""The runner: decides which documents each stage must (re)do, runs them, and publishes.
+
+What to redo is decided by content hash and stage version, never by file times: a document is
+its bytes (`doc_id`), and a stage's output for it is current when the manifest records the
+stage's present version (code + settings + lexicon/model digest, chained through the stages
+before it). New and changed reports are processed, unchanged ones skipped, removed ones
+retracted; byte-identical files are one document with several sources.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from pipeline import store
+from pipeline.config import Settings
+from pipeline.ingest import IngestError, decode_document, discover, doc_id_for, read_bytes
+from pipeline.progress import progress
+from pipeline.publish import PublishResult, publish
+from pipeline.stages import DOCUMENT_STAGES, STAGE_NAMES, Resources, run_document, stage_versions
+
+log = logging.getLogger("pipeline")
+
+# Exit codes, for cron and systemd (README: "Exit codes").
+EXIT_OK = 0  # every file read and every document processed
+EXIT_PARTIAL = 1  # done and published, but some files were skipped or some documents failed a stage
+EXIT_FATAL = 2  # nothing published: bad arguments, a missing model, an unexpected error
+EXIT_LOCKED = 3  # another refresh holds this output folder's lock
+
+# Per-document tables the stages write; removing a document removes each of them.
+DOCUMENT_TABLES = ("raw_documents", *(t for s in DOCUMENT_STAGES for t in s.outputs))
+
+
+class Locked(RuntimeError):
+    pass
+
+
+@dataclass
+class Plan:
+    """What this run found in the input folder and what it must do."""
+
+    sources: dict[str, list[str]]  # doc_id -> sorted sources (relative paths) with these bytes
+    data: dict[str, bytes]  # bytes of documents that need ingesting
+    file_errors: list[dict[str, object]]  # files that could not be read at all
+    todo: dict[str, tuple[str, ...]]  # doc_id -> stages to run
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _stages_until(until: str) -> tuple[str, ...]:
+    if until not in STAGE_NAMES:
+        raise ValueError(f"unknown stage {until!r}; stages: {', '.join(STAGE_NAMES)}")
+    return STAGE_NAMES[: STAGE_NAMES.index(until) + 1]
+
+
+def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: tuple[str, ...]) -> Plan:
+    """Hash every file; a document needs a stage when the manifest has no ok record of the
+    stage's present version for it (or a stage before it is redone)."""
+    versions = stage_versions(settings)
+    sources: dict[str, list[str]] = {}
+    data: dict[str, bytes] = {}
+    file_errors: list[dict[str, object]] = []
+    known = manifest["documents"]
+    for path in discover(input_dir):
+        source = path.relative_to(input_dir).as_posix()
+        try:
+            raw = read_bytes(path, input_dir, settings.max_file_bytes)
+        except IngestError as exc:
+            file_errors.append({"source": source, "doc_id": None, "n_bytes": 0, "error": str(exc)})
+            continue
+        doc_id = doc_id_for(raw)
+        sources.setdefault(doc_id, []).append(source)
+        if known.get(doc_id, {}).get("stages", {}).get("ingest", {}).get("version") != versions["ingest"]:
+            data.setdefault(doc_id, raw)
+    todo: dict[str, tuple[str, ...]] = {}
+    for doc_id in sources:
+        record = known.get(doc_id, {}).get("stages", {})
+        if doc_id in data:
+            todo[doc_id] = stages
+            continue
+        if record.get("ingest", {}).get("status") != "ok":
+            continue  # an unreadable document stays unreadable until its bytes change
+        for i, name in enumerate(stages):
+            if name in ("ingest", "publish"):
+                continue
+            done = record.get(name, {})
+            if done.get("version") != versions[name] or done.get("status") not in ("ok", "failed"):
+                todo[doc_id] = tuple(n for n in stages[i:] if n != "publish")
+                break
+    return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo)
+
+
+# --- the per-document work, run in this process or in a worker --------------------------------
+
+_worker_resources: Resources | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_resources
+    _worker_resources = Resources(settings)
+
+
+def process_document(
+    layout: store.Layout, doc_id: str, source: str, raw: bytes | None, todo: tuple[str, ...], res: Resources
+) -> dict[str, dict[str, str]]:
+    """Ingest (when `raw` is given) and run the stages in `todo` on one document; write its tables.
+    Returns {stage: {"status", "error"}} for the manifest."""
+    status: dict[str, dict[str, str]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    if raw is not None:
+        doc = decode_document(raw, source, res.settings.max_unpacked_bytes)
+        if doc.error:
+            return {"ingest": {"status": "failed", "error": doc.error}}
+        tables["raw_documents"] = pd.DataFrame([doc.__dict__])
+        store.write_document_table(layout, "raw_documents", doc_id, tables["raw_documents"])
+        status["ingest"] = {"status": "ok", "error": ""}
+    stage_names = tuple(n for n in todo if n not in ("ingest", "publish"))
+    if not stage_names:
+        return status
+    first = next(s for s in DOCUMENT_STAGES if s.name == stage_names[0])
+    for name in first.inputs:
+        if name not in tables:
+            tables[name] = store.read_document_table(layout, name, doc_id)
+    if first.name != "normalize":  # extract reads normalized tables that segment does not pass on
+        for name in ("normalized", "passages", "sentences"):
+            if name not in tables and store.Layout.document_table(layout, name, doc_id).exists():
+                tables[name] = store.read_document_table(layout, name, doc_id)
+    produced, errors = run_document(doc_id, tables, stage_names, res)
+    for name, frame in produced.items():
+        store.write_document_table(layout, name, doc_id, frame)
+    for name in stage_names:
+        status[name] = {"status": "failed", "error": errors[name]} if name in errors else {"status": "ok", "error": ""}
+    return status
+
+
+def _process_chunk(
+    layout: store.Layout, items: list[tuple[str, str, bytes | None, tuple[str, ...]]]
+) -> list[tuple[str, dict[str, dict[str, str]]]]:
+    assert _worker_resources is not None
+    return [(d, process_document(layout, d, s, raw, todo, _worker_resources)) for d, s, raw, todo in items]
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# A pool costs each worker a model load (~1-2 s); below this many documents one process is faster.
+MIN_DOCUMENTS_FOR_POOL = 16
+# Documents per task: large enough that a task's overhead (pickling, a round trip) is small
+# against its work, small enough that both workers stay busy to the end.
+CHUNK_SIZE = 8
+
+
+def execute(
+    layout: store.Layout, work: list[tuple[str, str, bytes | None, tuple[str, ...]]], settings: Settings, workers: int
+) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
+    """Run the per-document work locally: in this process, or in a pool of `workers` processes
+    each loading the shared resources once. Results come back in the order of `work`."""
+    if workers <= 1 or len(work) < MIN_DOCUMENTS_FOR_POOL:
+        res = Resources(settings)
+        for doc_id, source, raw, todo in progress(work, len(work), "documents"):
+            yield doc_id, process_document(layout, doc_id, source, raw, todo, res)
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        chunks = list(_chunks(work, CHUNK_SIZE))
+        for results in progress(pool.map(_process_chunk, [layout] * len(chunks), chunks), len(chunks), "chunks"):
+            yield from results
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def refresh(
+    input_dir: Path,
+    layout: store.Layout,
+    settings: Settings,
+    *,
+    until: str = "publish",
+    workers: int = 1,
+    lock_timeout: float = 60.0,
+    recorded: dict[str, Any] | None = None,
+) -> PublishResult:
+    """Bring the output folder up to date with the input folder; publish one snapshot when
+    anything changed. Holds the folder's lock for the whole run."""
+    stages = _stages_until(until)
+    if not input_dir.is_dir():
+        raise FileNotFoundError(f"input folder {input_dir} does not exist")
+    layout.root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(layout.lock))
+    try:
+        lock.acquire(timeout=lock_timeout)
+    except Timeout:
+        raise Locked(
+            f"another refresh holds {layout.lock} (waited {lock_timeout:.0f} s); try again when it has finished"
+        ) from None
+    try:
+        return _refresh_locked(input_dir, layout, settings, stages, workers, recorded or {})
+    finally:
+        lock.release()
+
+
+def _refresh_locked(
+    input_dir: Path,
+    layout: store.Layout,
+    settings: Settings,
+    stages: tuple[str, ...],
+    workers: int,
+    recorded: dict[str, Any],
+) -> PublishResult:
+    run_id, started = new_run_id(), time.time()
+    for leftover in store.clean_leftovers(layout):
+        log.info("removed %s left by an interrupted run", leftover)
+    previous = store.read_manifest(layout)
+    previous_docs: dict[str, Any] = previous["documents"]
+    work_plan = plan(input_dir, previous, settings, stages)
+    versions = stage_versions(settings)
+    log.info(
+        "refresh %s: %d files, %d documents, %d to process",
+        run_id,
+        sum(map(len, work_plan.sources.values())) + len(work_plan.file_errors),
+        len(work_plan.sources),
+        len(work_plan.todo),
+    )
+    documents: dict[str, Any] = {}
+    for doc_id, sources in work_plan.sources.items():
+        record = dict(previous_docs.get(doc_id, {"stages": {}}))
+        record["sources"] = sources
+        record["stages"] = dict(record.get("stages", {}))
+        documents[doc_id] = record
+    work = [
+        (doc_id, work_plan.sources[doc_id][0], work_plan.data.get(doc_id), todo)
+        for doc_id, todo in sorted(work_plan.todo.items())
+    ]
+    for doc_id, status in execute(layout, work, settings, workers):
+        stages_record = documents[doc_id]["stages"]
+        if "ingest" in status and status["ingest"]["status"] == "failed":
+            stages_record.clear()
+        for name, st in status.items():
+            stages_record[name] = {"version": versions[name], **st}
+            if st["status"] == "failed":
+                log.warning("%s: %s failed: %s", work_plan.sources[doc_id][0], name, st["error"])
+    retracted = sorted(set(previous_docs) - set(documents))
+    for doc_id in retracted:
+        store.remove_document(layout, doc_id, DOCUMENT_TABLES)
+    manifest = {
+        "documents": documents,
+        "input": str(input_dir.resolve()),
+        "settings": recorded,
+        "versions": versions,
+        "file_errors": work_plan.file_errors,
+    }
+    store.write_manifest(layout, manifest)
+    return publish(
+        layout,
+        run_id=run_id,
+        started=started,
+        manifest=manifest,
+        processed=len(work_plan.todo),
+        publish_version=versions["publish"],
+        do_publish="publish" in stages,
+    )
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def collect(layout: store.Layout, table: str) -> pd.DataFrame:
+    """One stage table over every document of the folder's manifest (for evaluation and notebooks
+    that need a table that is not published, such as `lines`), with each document's first source."""
+    documents = store.read_manifest(layout)["documents"]
+    doc_ids = sorted(documents)
+    frame = store.concat_document_tables(layout, table, doc_ids)
+    if not frame.empty and "doc_id" in frame:
+        frame["source"] = frame.doc_id.map({d: documents[d]["sources"][0] for d in doc_ids})
+    return frame
