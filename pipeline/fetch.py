@@ -506,9 +506,11 @@ class Candidate:
     published: date | None = None
     updated: datetime | None = None
     source: str = ""
+    source_charset: str | None = None  # codec the linking list page or feed was decoded with
 
     def merge(self, other: Candidate) -> None:
         self.title = self.title or other.title
+        self.source_charset = self.source_charset or other.source_charset
         self.published = self.published or other.published
         if other.updated and (self.updated is None or other.updated > self.updated):
             self.updated = other.updated
@@ -667,25 +669,24 @@ def _child_text(element: ET.Element, *names: str) -> str:
     return ""
 
 
-def parse_xml(body: bytes, content_type: str | None, what: str) -> ET.Element:
-    """Decode a feed or sitemap ourselves (expat rejects GBK and Big5) and parse it; ValueError if malformed."""
-    if body[:2] == b"\x1f\x8b":
-        raise ValueError(f"{what}: gzip data should have been unpacked")
-    text, _ = decode_body(body, content_type)
+def parse_xml(body: bytes, content_type: str | None) -> tuple[ET.Element, str]:
+    """Decode a feed or sitemap ourselves (expat rejects GBK and Big5) and parse it; ValueError if malformed.
+    Returns the root and the codec used."""
+    text, codec = decode_body(body, content_type)
     text = XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
     if re.search(r"<!ENTITY", text[:10000], re.IGNORECASE):
-        raise ValueError(f"{what}: declares XML entities (refused)")
+        raise ValueError("declares XML entities (refused)")
     try:
-        return ET.fromstring(text)
+        return ET.fromstring(text), codec
     except ET.ParseError as exc:
-        raise ValueError(f"{what}: not well-formed XML ({exc})") from exc
+        raise ValueError(f"not well-formed XML ({exc})") from exc
 
 
 def links_from_feed(root: ET.Element, feed_url: str) -> list[Candidate]:
     """Items of an RSS 2.0, RSS 1.0 (RDF) or Atom feed with their title and dates."""
     kind = _local(root.tag).lower()
     if kind not in ("rss", "rdf", "feed"):
-        raise ValueError(f"feed {feed_url}: root element <{_local(root.tag)}> is not rss, RDF or feed")
+        raise ValueError(f"root element <{_local(root.tag)}> is not rss, RDF or feed")
     found: list[Candidate] = []
     for element in root.iter():
         name = _local(element.tag)
@@ -745,7 +746,7 @@ def links_from_sitemap(root: ET.Element, sitemap_url: str) -> tuple[list[Candida
                 children.append(canonical_url(urljoin(sitemap_url, loc)))
         return [], children
     if kind != "urlset":
-        raise ValueError(f"sitemap {sitemap_url}: root element <{kind}> is not urlset or sitemapindex")
+        raise ValueError(f"root element <{kind}> is not urlset or sitemapindex")
     found = []
     for element in root:
         if _local(element.tag) != "url":
@@ -890,6 +891,7 @@ class HttpClient:
         self._last_request: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
         self._robots: dict[str, _Robots] = {}
+        self._retry_after: float | None = None  # a 5xx answer's Retry-After, for the next pause
 
     def close(self) -> None:
         self.pool.clear()
@@ -1007,8 +1009,6 @@ class HttpClient:
                 self._done(url)
         tries = options.retries + 1
         return Response(url, url, reason=f"{last_error} after {tries} attempt{'s' * (tries > 1)}", attempts=tries)
-
-    _retry_after: float | None = None
 
     def _request(self, url: str, headers: dict[str, str], limit: int, attempt: int) -> Response:
         response = self.pool.request(
@@ -1200,15 +1200,23 @@ class _SiteRun:
         for url in self.site.list_pages:
             response = self._start(url, "list page")
             if response is not None and response.body is not None:
-                text, _ = decode_body(response.body, response.content_type)
-                found += links_from_html(text, response.final_url)
+                text, codec = decode_body(response.body, response.content_type)
+                links = links_from_html(text, response.final_url)
+                for link in links:
+                    link.source_charset = codec
+                found += links
         for url in self.site.feeds:
             response = self._start(url, "feed")
             if response is not None and response.body is not None:
                 try:
-                    found += links_from_feed(parse_xml(response.body, response.content_type, url), response.final_url)
+                    root, codec = parse_xml(response.body, response.content_type)
+                    items = links_from_feed(root, response.final_url)
                 except ValueError as exc:
-                    self.fail(f"feed {exc}")
+                    self.fail(f"feed {url}: {exc}")
+                    continue
+                for item in items:
+                    item.source_charset = codec
+                found += items
         found += self._discover_sitemaps()
         return found
 
@@ -1231,12 +1239,12 @@ class _SiteRun:
             try:
                 if body[:2] == b"\x1f\x8b":
                     body = _gunzip(body, self.options.max_page_bytes)
-                if body.lstrip()[:1] != b"<":
+                if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<":
                     found += links_from_text_sitemap(decode_body(body, response.content_type)[0], response.final_url)
                     continue
-                pages, children = links_from_sitemap(parse_xml(body, response.content_type, url), response.final_url)
+                pages, children = links_from_sitemap(parse_xml(body, response.content_type)[0], response.final_url)
             except ValueError as exc:
-                self.fail(f"sitemap {exc}")
+                self.fail(f"sitemap {url}: {exc}")
                 continue
             found += pages
             queue += [c for c in children if self.site.follow_other_hosts or urlsplit(c).netloc in self.hosts]
@@ -1337,6 +1345,12 @@ class _SiteRun:
             self.result.unchanged += 1
             entry.update(validators)
             return
+        folder = host_folder(candidate.url)
+        key = url_key(candidate.url)
+        if entry is None:
+            adopted = self._adopt_copy_on_disk(candidate.url, folder, key, sha, validators)
+            if adopted:
+                return
         same = self.state.by_sha.get(sha)
         if entry is None and same is not None:  # same bytes already saved under another URL (redirect, alias)
             self.result.duplicates += 1
@@ -1348,8 +1362,6 @@ class _SiteRun:
         if ext is None:
             self.page_error(f"{candidate.url}: unsupported content type {response.content_type or '(none)'}; not saved")
             return
-        folder = host_folder(candidate.url)
-        key = url_key(candidate.url)
         version = self._next_version(folder, key, entry)
         name = f"{key}{ext}" if version == 1 else f"{key}.v{version}{ext}"
         source = f"{folder}/{name}"
@@ -1373,6 +1385,7 @@ class _SiteRun:
             "title": candidate.title or None,
             "published": candidate.published.isoformat() if candidate.published else None,
             "discovered_from": candidate.source,
+            "discovered_charset": candidate.source_charset,
         }
         _atomic_write(sidecar_path(self.raw_dir, source), _json_bytes(sidecar))
         record = {
@@ -1393,16 +1406,33 @@ class _SiteRun:
             self.result.new_versions += 1
         logger.info("%s: saved %s (%s, version %d)", self.site.name, source, candidate.url, version)
 
-    def _next_version(self, folder: str, key: str, entry: dict[str, Any] | None) -> int:
-        """One more than the state's version and than any version already on disk (state lost or stale)."""
-        highest = int(entry.get("version", 0)) if entry else 0
+    def _versions_on_disk(self, folder: str, key: str) -> dict[int, Path]:
+        found: dict[int, Path] = {}
         directory = self.raw_dir / folder
         if directory.is_dir():
             for path in directory.glob(f"{key}.*"):
                 match = re.fullmatch(rf"{key}(?:\.v(\d+))?\.\w+", path.name)
                 if match:
-                    highest = max(highest, int(match.group(1) or 1))
-        return highest + 1
+                    found[int(match.group(1) or 1)] = path
+        return found
+
+    def _next_version(self, folder: str, key: str, entry: dict[str, Any] | None) -> int:
+        """One more than the state's version and than any version already on disk (state lost or stale)."""
+        highest = int(entry.get("version", 0)) if entry else 0
+        return max([highest, *self._versions_on_disk(folder, key)]) + 1
+
+    def _adopt_copy_on_disk(self, url: str, folder: str, key: str, sha: str, validators: dict[str, Any]) -> bool:
+        """A URL the state does not know whose bytes are already saved (the state file was lost): record it."""
+        for version, path in sorted(self._versions_on_disk(folder, key).items(), reverse=True):
+            if hashlib.sha256(path.read_bytes()).hexdigest() == sha:
+                source = f"{folder}/{path.name}"
+                record = {"url": url, "sha256": sha, "path": source, "version": version, "site": self.site.name}
+                self.state.urls[url] = {**record, "fetched_at": validators["checked_at"], **validators}
+                self.state.by_sha[sha] = self.state.urls[url]
+                self.result.unchanged += 1
+                logger.info("%s: %s already saved as %s (not in the state file)", self.site.name, url, source)
+                return True
+        return False
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:

@@ -492,6 +492,7 @@ def test_fetch_sidecars_record_url_status_headers_and_charset(first_run: Run) ->
     assert gbk["published"] == "2026-11-10"
     big5 = saved[base + "/big5/c1.html"]
     assert big5["declared_charset"] is None  # nothing declared: ingest detects it
+    assert big5["discovered_charset"] == "big5hkscs"  # a hint: the charset of the list page linking it
     assert big5["title"] == "雲溪縣委第二輪巡視整改進展情況"  # the undeclared Big5 list page was detected
     assert saved[base + "/big5/e1.html"]["title"] == "巡視組向雲溪縣反饋巡視情況"  # Atom feed declared Big5
     assert saved[base + "/gbk/f1.html"]["title"] == "青崖市巡察整改情况公布"  # RSS feed declared GBK
@@ -768,3 +769,18 @@ def test_fetch_robots_crawl_delay_is_honoured(server: SiteServer) -> None:
     assert client.robots_verdict(server.base + "/private/x.html") == (False, None)
     assert client._host_delay[f"127.0.0.1:{server.port}"] == 3.0
     client.close()
+
+
+def test_fetch_lost_state_file_does_not_duplicate_saved_pages(server: SiteServer, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "sites.toml", server.base, ["sitemap"])
+    raw = tmp_path / "raw"
+    fetch_sites(config, raw, now=T0)
+    files = sorted(p.name for p in (raw / "127.0.0.1").iterdir())
+    (raw / ".fetch" / "state.json").unlink()
+    again = fetch_sites(config, raw, now=T0 + timedelta(days=1))
+    assert again.saved == [] and again.totals["unchanged"] == 2
+    assert sorted(p.name for p in (raw / "127.0.0.1").iterdir()) == files
+    server.routes["/xuncha/101.html"] = Page(article("巡察通报101", "第101号通报（修订）。").encode())
+    (raw / ".fetch" / "state.json").unlink()
+    third = fetch_sites(config, raw, now=T0 + timedelta(days=2))
+    assert third.totals["new_versions"] == 1 and third.saved[0].endswith(".v2.html")
