@@ -40,7 +40,7 @@ def synthetic_corpus(input_dir: Path, target: Path, n_reports: int) -> int:
     for i in range(n_reports):
         row = raw.iloc[i % len(raw)]
         shift = i // len(raw)
-        text = re.sub(r"\d+", lambda m: str(int(m.group()) + shift), str(row.raw_text))
+        text = re.sub(r"\d+", lambda m, shift=shift: str(int(m.group()) + shift), str(row.raw_text))
         text += f"\n（{i}）\n"
         suffix = ".html" if row.format == "html" else ".txt"
         (target / f"{i // 500:03d}" / f"report_{i:05d}{suffix}").parent.mkdir(exist_ok=True)

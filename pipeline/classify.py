@@ -1,8 +1,8 @@
 """Classify: passages → theme labels (multi-label) with a score per theme.
 
 Two models, both trained by `python -m pipeline train` from corpora/labels/:
-- `sklearn`: character 1–3-gram TF-IDF and one logistic regression per theme; saved with
-  skops, loaded only with an allow-list of types (nothing unpickled from untrusted places).
+- `sklearn`: character 1–3-gram TF-IDF and one logistic regression per theme; saved as plain
+  arrays (.npz, read with allow_pickle=False: nothing unpickled, nothing executable).
 - `spacy`: `textcat_multilabel` on the jieba-tokenized blank Chinese pipeline, from
   models/themes/config.cfg; saved and loaded with spaCy's own serialization.
 Both score a passage and each of its units (sentences and enumerated points 一是…/（二）…), because the
@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,16 +39,6 @@ THEMES = (
 )
 # Passages the spec does not score and the model was not trained on.
 UNLABELED_KINDS = ("title", "subtitle", "byline", "heading", "question")
-SKOPS_TRUSTED = [
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._label.LabelBinarizer",
-    "numpy.dtype",
-    "builtins.float",
-    "scipy.sparse._csr.csr_matrix",
-]
 
 
 class ThemeScorer(Protocol):
@@ -174,25 +163,59 @@ class SklearnThemeModel:
         return np.asarray(self.pipeline_.predict_proba(list(texts)))
 
     def save(self, folder: Path) -> None:
-        import skops.io as sio
-
+        """The fitted model as plain arrays (n-gram vocabulary, idf, one weight row per theme) in an
+        .npz read with allow_pickle=False: nothing executable is stored, and it loads in a fraction
+        of a second where a skops file took ~3 s, which dominated a one-report refresh."""
+        tfidf = self.pipeline_.named_steps["tfidf"]
+        estimators = self.pipeline_.named_steps["clf"].estimators_
+        vocabulary = [""] * len(tfidf.vocabulary_)
+        for term, index in tfidf.vocabulary_.items():
+            vocabulary[index] = term
         folder.mkdir(parents=True, exist_ok=True)
-        # The n-grams min_df pruned are kept only for introspection and are most of the file's size.
-        self.pipeline_.named_steps["tfidf"].stop_words_ = None
-        sio.dump(self.pipeline_, folder / "model.skops", compression=zipfile.ZIP_DEFLATED)
+        np.savez_compressed(
+            folder / WEIGHTS_FILE,
+            vocabulary=np.array(vocabulary, dtype=str),
+            idf=tfidf.idf_,
+            coef=np.vstack([e.coef_ for e in estimators]),
+            intercept=np.concatenate([e.intercept_ for e in estimators]),
+            ngram_max=np.array(self.ngram_max),
+        )
 
     @classmethod
-    def load(cls, folder: Path) -> SklearnThemeModel:
-        import skops.io as sio
+    def load(cls, folder: Path) -> LinearThemeScorer:
+        return LinearThemeScorer.load(folder / WEIGHTS_FILE)
 
-        path = folder / "model.skops"
-        untrusted = sio.get_untrusted_types(file=path)
-        unexpected = [t for t in untrusted if t not in SKOPS_TRUSTED]
-        if unexpected:
-            raise ValueError(f"{path} holds types outside the allow-list: {unexpected}")
-        model = cls()
-        model.pipeline_ = sio.load(path, trusted=untrusted)
-        return model
+
+WEIGHTS_FILE = "weights.npz"
+
+
+@dataclass
+class LinearThemeScorer:
+    """The shipped sklearn model read back from its arrays: sklearn's own TfidfVectorizer with the
+    fitted vocabulary and idf, then one logistic function per theme (what OneVsRestClassifier's
+    predict_proba computes for binary logistic regressions)."""
+
+    vectorizer: Any
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    @classmethod
+    def load(cls, path: Path) -> LinearThemeScorer:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        with np.load(path, allow_pickle=False) as weights:
+            vocabulary = {str(term): i for i, term in enumerate(weights["vocabulary"])}
+            vectorizer = TfidfVectorizer(
+                analyzer="char", ngram_range=(1, int(weights["ngram_max"])), sublinear_tf=True, vocabulary=vocabulary
+            )
+            vectorizer.idf_ = weights["idf"]
+            return cls(vectorizer, weights["coef"], weights["intercept"])
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        from scipy.special import expit
+
+        features = self.vectorizer.transform(list(texts))
+        return np.asarray(expit(features @ self.coef.T + self.intercept))
 
 
 @dataclass

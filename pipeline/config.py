@@ -12,7 +12,7 @@ LEXICON_DIR = PROJECT_ROOT / "corpora" / "lexicons"
 MODELS_DIR = PROJECT_ROOT / "models"
 
 
-class OpenccMode(str, enum.Enum):
+class OpenccMode(enum.StrEnum):
     """Character-for-character OpenCC configurations. The phrase modes (`tw2sp`) change
     lengths and are deliberately not offered: offsets must map one to one."""
 
@@ -21,17 +21,17 @@ class OpenccMode(str, enum.Enum):
     HK2S = "hk2s"
 
 
-class Segmenter(str, enum.Enum):
+class Segmenter(enum.StrEnum):
     JIEBA = "jieba"  # jieba.Tokenizer with the domain lexicon (reference)
     FAST = "fast"  # rjieba: same algorithm in Rust, same tokens with the same lexicon
 
 
-class Tagger(str, enum.Enum):
+class Tagger(enum.StrEnum):
     JIEBA = "jieba"  # jieba.posseg with the domain lexicon
     HANLP = "hanlp"  # a HanLP model from a local path (optional extra)
 
 
-class ThemeModel(str, enum.Enum):
+class ThemeModel(enum.StrEnum):
     SKLEARN = "sklearn"
     SPACY = "spacy"
 

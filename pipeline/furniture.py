@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 
-class LineKind(str, enum.Enum):
+class LineKind(enum.StrEnum):
     BLANK = "blank"
     FURNITURE = "furniture"
     TRUNCATION = "truncation"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Iterable
@@ -29,6 +30,9 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXE
 CODEC_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
 
 RAW_COLUMNS = ["doc_id", "source", "format", "encoding", "n_bytes", "raw_text", "error"]
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class IngestError(ValueError):
@@ -207,6 +211,8 @@ def decode_document(data: bytes, source: str, max_unpacked: int = 50_000_000) ->
                 fmt = "html"
         if not text.strip():
             raise IngestError("no text in file")
+        # A lone surrogate cannot be written as UTF-8 (Parquet, CSV): it becomes U+FFFD, counted as garbled.
+        text = LONE_SURROGATE.sub("\ufffd", text)
         if len(text) > max_unpacked:
             raise IngestError(f"text of {len(text)} characters > {max_unpacked}: not processed")
     except IngestError as exc:

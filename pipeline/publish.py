@@ -337,10 +337,8 @@ def publish(
     previous_state: dict[str, Any] = (
         json.loads(state_path.read_text(encoding="utf-8")) if state_path and state_path.exists() else {}
     )
-    if previous_state.get("publish_version") != publish_version:
-        snapshot_for_rows = None  # a new publisher builds every row anew
-    else:
-        snapshot_for_rows = snapshot
+    # A new publisher builds every row anew; otherwise unchanged documents' rows are taken over.
+    snapshot_for_rows = snapshot if previous_state.get("publish_version") == publish_version else None
     records = manifest["documents"]
     state = {
         "publish_version": publish_version,

@@ -142,7 +142,6 @@ def main(output: Path) -> int:
     # Ship the model with the better development macro-F1 (the test split stays untouched by choices).
     default = max(models, key=lambda n: (metrics[n]["dev"]["macro_f1"], n == "sklearn"))
     import sklearn
-    import skops
     import spacy
 
     meta = {
@@ -170,7 +169,6 @@ def main(output: Path) -> int:
         "libraries": {
             "python": platform.python_version(),
             "scikit-learn": sklearn.__version__,
-            "skops": skops.__version__,
             "spacy": spacy.__version__,
             "numpy": np.__version__,
         },

@@ -116,7 +116,7 @@ def test_classify_model_folder_records_versions_data_digest_and_tuned_choices(th
     meta = json.loads((theme_model_dir / "meta.json").read_text(encoding="utf-8"))
     metrics = json.loads((theme_model_dir / "metrics.json").read_text(encoding="utf-8"))
     assert meta["default"] in ("sklearn", "spacy")
-    assert {"scikit-learn", "spacy", "skops"} <= set(meta["libraries"])
+    assert {"scikit-learn", "spacy"} <= set(meta["libraries"])
     assert len(meta["training_data"]["digest"]) == 16
     for kind in ("sklearn", "spacy"):
         assert len(meta["thresholds"][kind]) == len(THEMES)
@@ -126,15 +126,21 @@ def test_classify_model_folder_records_versions_data_digest_and_tuned_choices(th
     assert size < 20 * 2**20
 
 
-def test_classify_refuses_a_model_file_with_types_outside_the_allow_list(tmp_path: Path) -> None:
-    import skops.io as sio
-    from sklearn.preprocessing import FunctionTransformer
-
+def test_classify_refuses_a_model_file_holding_pickled_objects(tmp_path: Path) -> None:
     (tmp_path / "sklearn").mkdir()
-    # Loading this would hand `print` (or anything else) to the model: it must be refused, not run.
-    sio.dump(FunctionTransformer(print), tmp_path / "sklearn" / "model.skops")
-    with pytest.raises(ValueError, match="allow-list"):
+    # An object array can only be stored pickled; loading it would run whatever it names.
+    np.savez(tmp_path / "sklearn" / "weights.npz", vocabulary=np.array([print], dtype=object))
+    with pytest.raises(ValueError, match="allow_pickle"):
         SklearnThemeModel.load(tmp_path / "sklearn")
+
+
+def test_classify_shipped_arrays_score_as_the_fitted_sklearn_pipeline(tmp_path: Path) -> None:
+    texts = ["巡察组进驻村级党组织开展监督", "推动整改问题落实到位", "加强巡察干部队伍建设", "运用大数据开展巡察"] * 3
+    y = np.array([[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 0], [0] * 7 + [1]] * 3)
+    fitted = SklearnThemeModel(ngram_max=2).fit(texts, y[:, [0, 4, 5, 7]])
+    fitted.save(tmp_path)
+    new = ["对村巡察整改", "数据比对平台"]
+    assert np.allclose(SklearnThemeModel.load(tmp_path).predict_proba(new), fitted.predict_proba(new), atol=1e-12)
 
 
 def test_classify_without_a_trained_model_says_how_to_make_one(tmp_path: Path) -> None:

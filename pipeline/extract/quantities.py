@@ -7,6 +7,7 @@ and the qualifiers around them. Typing the quantity (what it counts) is `indicat
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -121,9 +122,9 @@ def chinese_to_number(text: str) -> float | None:
         return 20.0
     try:
         value = cn2an.cn2an(text.replace("卅", "三十").replace("廿", "二十"), "smart")
-    except (ValueError, KeyError, IndexError):
+    except (ValueError, KeyError, IndexError, OverflowError):  # a run of 309+ numerals overflows
         return None
-    return float(value)
+    return float(value) if math.isfinite(float(value)) else None
 
 
 def _unit_at(text: str, pos: int) -> str:
@@ -162,6 +163,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 value *= 10_000
             elif m.group("mult") == "亿":
                 value *= 100_000_000
+            if not math.isfinite(value):
+                continue  # hundreds of digits: no count, and `inf` must never be published
         pos = b
         qualifier = "exact"
         for word, q in INFIX_QUALIFIERS:

@@ -1,0 +1,209 @@
+"""The weekly refresh: per-document work decided by content hash and stage version, one snapshot
+switched in whole, a lock, exit codes, and bad input reported while the batch is published."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from filelock import FileLock
+
+from pipeline.cli import main
+from pipeline.config import PROJECT_ROOT
+from pipeline.store import Layout, current_snapshot, read_runs
+
+from .conftest import SAMPLE_RAW
+
+SMALL = ("01_qingya_city_review.txt", "02_yuanxi_county_review.txt", "09_lanshan_rectification_bulletin.txt")
+TABLES = ("documents", "passages", "indicators", "tokens", "mentions", "ingest_errors")
+
+
+def small_corpus(folder: Path, names: tuple[str, ...] = SMALL) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SAMPLE_RAW / name, folder / name)
+    return folder
+
+
+def refresh(inp: Path, out: Path, *extra: str) -> int:
+    return main(["refresh", "--input", str(inp), "--output", str(out), "--workers", "1", *extra])
+
+
+def published(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(out / f"{name}.parquet")
+
+
+def changes(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "changes.csv", encoding="utf-8-sig")
+
+
+def assert_snapshot_consistent(out: Path) -> None:
+    """Every table of the current snapshot comes from the same run and agrees with the others."""
+    snapshot = current_snapshot(Layout(out))
+    assert snapshot is not None
+    state = json.loads((snapshot / "state.json").read_text(encoding="utf-8"))
+    docs = pd.read_parquet(snapshot / "documents.parquet")
+    readable = {d for d, r in state["documents"].items()}
+    assert set(docs.doc_id) <= readable
+    for name in ("passages", "indicators", "tokens", "mentions"):
+        assert set(pd.read_parquet(snapshot / f"{name}.parquet").doc_id) <= set(docs.doc_id), name
+    con = duckdb.connect(str(snapshot / "xuncha.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (len(docs),)
+    finally:
+        con.close()
+
+
+def test_refresh_twice_does_nothing_the_second_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inp, out = small_corpus(tmp_path / "in"), tmp_path / "out"
+    assert refresh(inp, out) == 0
+    first = current_snapshot(Layout(out))
+    stored = {p: p.stat().st_mtime_ns for p in (out / "interim").rglob("*.arrow")}
+    assert refresh(inp, out) == 0
+    assert "nothing to publish" in capsys.readouterr().out
+    assert current_snapshot(Layout(out)) == first
+    assert {p: p.stat().st_mtime_ns for p in (out / "interim").rglob("*.arrow")} == stored
+    runs = read_runs(Layout(out))
+    assert runs.published.tolist() == [True, False]
+
+
+def test_refresh_add_change_remove_rename_and_duplicate(tmp_path: Path) -> None:
+    inp, out = small_corpus(tmp_path / "in"), tmp_path / "out"
+    assert refresh(inp, out) == 0
+    ids = dict(zip(published(out, "documents").source, published(out, "documents").doc_id, strict=True))
+
+    # Added, with an old timestamp (cp -p, rsync -a): content decides, never file times.
+    added = inp / "10_meijiang_province_round_release.txt"
+    shutil.copy2(SAMPLE_RAW / added.name, added)
+    os.utime(added, (1e9, 1e9))
+    assert refresh(inp, out) == 0
+    assert changes(out).query("kind == 'document'").change.tolist() == ["added"]
+    assert added.name in set(published(out, "documents").source)
+
+    # Changed: a new figure appended; the old version's rows go, its figures are compared.
+    changed = inp / SMALL[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n全年共发现问题77个。\n", encoding="utf-8")
+    assert refresh(inp, out) == 0
+    report = changes(out)
+    assert report.query("kind == 'document'").change.tolist() == ["changed"]
+    assert report.query("kind == 'figure'").change.tolist() == ["new"]
+    assert ids[SMALL[1]] not in set(published(out, "indicators").doc_id)
+
+    # Removed: retracted from every table.
+    (inp / SMALL[2]).unlink()
+    assert refresh(inp, out) == 0
+    assert changes(out).query("kind == 'document'").change.tolist() == ["retracted"]
+    for name in ("documents", "passages", "indicators", "tokens", "mentions"):
+        assert ids[SMALL[2]] not in set(published(out, name).doc_id), name
+
+    # Renamed (into a folder whose name has a space): same document, same figures, new source everywhere.
+    before = published(out, "indicators").query("doc_id == @ids[@SMALL[0]]")
+    (inp / "sub dir").mkdir()
+    (inp / SMALL[0]).rename(inp / "sub dir" / "renamed one.txt")
+    assert refresh(inp, out) == 0
+    report = changes(out)
+    assert report.query("kind == 'document'").change.tolist() == ["renamed"]
+    assert report.query("kind == 'figure'").empty
+    after = published(out, "indicators").query("doc_id == @ids[@SMALL[0]]")
+    assert set(after.source) == {"sub dir/renamed one.txt"}
+    assert after.drop(columns="source").equals(before.drop(columns="source"))
+
+    # Byte-identical copy: one document with two sources, never a grain violation.
+    shutil.copy(added, inp / "copy_of_release.txt")
+    assert refresh(inp, out) == 0
+    docs = published(out, "documents").set_index("source")
+    assert list(docs.loc[added.name, "sources"]) == [added.name, "copy_of_release.txt"]
+    assert len(docs) == 3
+    assert_snapshot_consistent(out)
+
+    # The snapshot built run by run equals one built in a single run over the same folder.
+    fresh = tmp_path / "fresh"
+    assert refresh(inp, fresh) == 0
+    for name in TABLES:
+        pd.testing.assert_frame_equal(published(out, name), published(fresh, name), check_dtype=False, obj=name)
+
+
+def test_refresh_stage_commands_give_the_tables_of_one_refresh(tmp_path: Path) -> None:
+    inp = small_corpus(tmp_path / "in", SMALL[:2])
+    staged, whole = tmp_path / "staged", tmp_path / "whole"
+    assert main(["ingest", "--input", str(inp), "--output", str(staged)]) == 0
+    for stage in ("normalize", "segment", "extract", "classify", "publish"):
+        assert main([stage, "--output", str(staged)]) == 0, stage  # the input is the folder's last
+    assert refresh(inp, whole) == 0
+    for name in TABLES:
+        pd.testing.assert_frame_equal(published(staged, name), published(whole, name), obj=name)
+
+
+def test_refresh_published_files_are_readable_by_everyone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert refresh(small_corpus(tmp_path / "in", SMALL[:1]), out) == 0
+    snapshot = current_snapshot(Layout(out))
+    assert snapshot is not None
+    for path in snapshot.rglob("*"):
+        assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
+
+
+def test_refresh_waits_for_the_lock_then_exits_with_its_own_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inp, out = small_corpus(tmp_path / "in", SMALL[:1]), tmp_path / "out"
+    out.mkdir()
+    with FileLock(str(Layout(out).lock)):
+        assert refresh(inp, out, "--lock-timeout", "0.3") == 3
+    assert "another refresh holds" in capsys.readouterr().err
+    assert not (out / "current").exists()
+
+
+def _start_refresh(inp: Path, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "refresh", "--input", str(inp), "--output", str(out), "--workers", "1"],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_refresh_two_concurrent_runs_serialize(tmp_path: Path) -> None:
+    one = small_corpus(tmp_path / "one", SMALL[:2])
+    two = small_corpus(tmp_path / "two", SMALL[1:])
+    out = tmp_path / "out"
+    runs = [_start_refresh(one, out), _start_refresh(two, out)]
+    assert [p.wait(timeout=300) for p in runs] == [0, 0]
+    sources = set(published(out, "documents").source)
+    assert sources in ({*SMALL[:2]}, {*SMALL[1:]})  # one run's data, never a mix
+    assert_snapshot_consistent(out)
+    history = read_runs(Layout(out))
+    assert len(history) == 2
+    assert history.started.is_monotonic_increasing
+
+
+def test_refresh_kill_at_random_points_keeps_the_previous_snapshot(tmp_path: Path) -> None:
+    inp, out = small_corpus(tmp_path / "in", SMALL[:2]), tmp_path / "out"
+    assert refresh(inp, out) == 0
+    rng = random.Random(7)
+    for trial in range(6):
+        shutil.copy(SAMPLE_RAW / SMALL[2], inp / f"extra_{trial}.txt")
+        (inp / f"extra_{trial}.txt").write_text(f"第{trial}次。县委巡察组对{trial + 3}个村开展巡察。", encoding="utf-8")
+        before = current_snapshot(Layout(out))
+        proc = _start_refresh(inp, out)
+        time.sleep(rng.uniform(0.5, 4.0))  # start-up, processing, publishing, or done
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        after = current_snapshot(Layout(out))
+        assert after is not None and after in (before, *Layout(out).snapshots.iterdir())
+        assert_snapshot_consistent(out)
+    assert refresh(inp, out) == 0  # the next run finishes the work and removes what was left
+    assert set(published(out, "documents").source) == {p.name for p in inp.iterdir()}
+    assert not list(out.rglob(".tmp-*"))
+    assert len(list(Layout(out).snapshots.iterdir())) <= 2
+    assert_snapshot_consistent(out)
