@@ -30,6 +30,10 @@ def _best_of(runs: int, work: Callable[[], object]) -> float:
     return best
 
 
+def _shifted(m: re.Match[str], shift: int) -> str:
+    return str(int(m.group()) + shift)
+
+
 def synthetic_corpus(input_dir: Path, target: Path, n_reports: int) -> int:
     """Write `n_reports` reports varied from the readable files of `input_dir` (every number
     shifted, a serial line added, so no two are byte-identical); returns their characters."""
@@ -40,7 +44,7 @@ def synthetic_corpus(input_dir: Path, target: Path, n_reports: int) -> int:
     for i in range(n_reports):
         row = raw.iloc[i % len(raw)]
         shift = i // len(raw)
-        text = re.sub(r"\d+", lambda m, shift=shift: str(int(m.group()) + shift), str(row.raw_text))
+        text = re.sub(r"\d+", partial(_shifted, shift=shift), str(row.raw_text))
         text += f"\n（{i}）\n"
         suffix = ".html" if row.format == "html" else ".txt"
         (target / f"{i // 500:03d}" / f"report_{i:05d}{suffix}").parent.mkdir(exist_ok=True)
