@@ -34,6 +34,7 @@ ANGLE_PATH = re.compile(r"\S\s+>\s+\S.*\s>\s")
 # `来源:` lines, often with a date, font controls and view counts on the same line.
 SOURCE_LINE = re.compile(
     r"^[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间)\s*[:：]"
+    r"|(字体|字号).{0,20}来源\s*[:：]"
     r"|(来源|发布时间)\s*[:：].{0,40}(字体|字号|浏览|点击|阅读|\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2})"
     r"|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{0,2}:?\d{0,2}\s*[|｜]?\s*来源"
 )
@@ -43,7 +44,7 @@ EDITOR_LINE = re.compile(
 UI_WORDS = (
     r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|列印|关闭|关闭窗口|收藏|收藏本页|分享|分享到|下载全文|下载|举报|"
     r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
-    r"大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
+    r"听新闻|朗读|展开|收起|展开频道|收起频道|大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
 )
 UI_LINE = re.compile(rf"^(?:{UI_WORDS})+$")
 UI_PHRASE = re.compile(
@@ -51,7 +52,7 @@ UI_PHRASE = re.compile(
 )
 COPYRIGHT = re.compile(
     r"©|版权所有|copyright|ICP\s*[备证]|公网安备|网站标识码|主办单位|承办单位|技术支持\s*[:：]|联系我们|网站地图|"
-    r"建议使用.{0,20}浏览器|分辨率|未经.{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
+    r"建议使用.{0,20}浏览器|分辨率|(未经|非经).{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
     re.IGNORECASE,
 )
 # Printed documents: page numbers (— 1 —, 第2页), classification marks (内部资料 注意保存).
@@ -88,6 +89,46 @@ MASTHEAD = re.compile(
 )
 AUTHOR_PREFIX = re.compile(r"^(作者|撰稿|文|记者|通讯员|本报记者|见习记者|特约记者)\s*[:：/]?\s*")
 PERSON_NAMES = re.compile(r"^[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$")
+# Pictures left as text: file names, inline image markup, captions that credit a photographer.
+IMAGE_LINE = re.compile(
+    r"^\S{0,60}\.(jpe?g|png|gif|bmp|webp)\s*$|^<image>|^!\[[^\]]*\]\(|data:image/|^图片\s*$",
+    re.IGNORECASE,
+)
+PHOTO_CREDIT = re.compile(
+    r"(记者|通讯员|摄影|图)\s*[\u4e00-\u9fff]{2,4}(\s*[、,]?\s*[\u4e00-\u9fff]{2,4})*\s*摄[)）]?\s*$"
+    r"|(供图|图片来源)\s*[:：]?\s*\S{0,20}$"
+)
+# A photo caption: one short clause, people "at/to a place" doing a visit or a check, no full stop inside.
+PHOTO_CAPTION = re.compile(
+    r"^(?!.*(发现|问题\d|\d))[^,，。；;:：“”]{2,24}(在|到|深入)[^,，。；;:：“”]{2,30}"
+    r"(走访|夜访|暗访|核实|了解|查看|察看|调研|检查|座谈|访谈|入户|宣讲)[^,，。；;“”]{0,24}([,，][^,，。；;“”]{2,24})?。?$"
+)
+# Open-government-information header fields (索引号, 发布机构, 成文日期, 公开方式 …) and page labels
+# (关键词, 标签, 点击数); the value may follow on the next line.
+OPEN_INFO_LABEL = re.compile(
+    r"^[•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
+    r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|阅读数|浏览次数|浏览量|阅读量)\s*[:：]"
+)
+# Page chrome in words: read-aloud and expand buttons, app prompts, counters, edition marks, privacy banners.
+PAGE_CHROME = re.compile(
+    r"^(听新闻|朗读|语音播报|展开|收起|展开频道|收起频道|展开全文|收起全文|全文|阅读全文|查看全文|查看原文|"
+    r"一周热门|热门排行|排行榜|免费发布信息|\[全文\]|【全文】)\s*$"
+    r"|部分内容阅读$|打开.{1,8}(客户端|新闻|app|APP|App).{0,8}(查看|阅读)|即将离开.{0,30}(是否继续|网站)"
+    r"|^\d+\s*浏览\s*评论\s*\d+\s*条?$|隐私(权)?(声明|政策|规范)|(app|App|APP)\s*(icon|下载|Icon)|\s(app|App|APP)$|\b(iOS|Android)\s*App"
+    r"|browser does not|こちら|-->|\.s?html?\s*\d*\s*\S*$|^(\d{1,3}\.){3}\d{1,3}$"
+)
+# Printed-paper pointers: edition/page marks and "see page N" references.
+EDITION_MARK = re.compile(
+    r"^第\s*[\d一二三四五六七八九十]+\s*版\s*[:：]|^《\s*\S{2,12}\s*》\s*[(（]\s*\d{4}年.{0,12}版\s*[)）]$"
+    r"|^.{0,12}(见|详见)第[\d一二三四五六七八九十]+(版|页)$"
+)
+# Subscription, membership and donation appeals of the hosting site.
+SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
+# A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
+LONE_TAG = re.compile(
+    r"^【[^】]{2,12}】\s*\d{6,8}$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^[A-Za-z0-9]{1,6}$|^[>›»]\s*\S"
+    r"|^[Xx×]\s+\S|^[^\s>]{2,8}\s*>\s*[^\s>]{1,8}$|^\S{2,10}客户端\s+[\u4e00-\u9fff]{2,4}$"
+)
 OUTLET = re.compile(r"来源\s*[:：]\s*([^\s|｜:：]{2,30}?)(?=\s|$|\d{4}[-年/.]|字体|作者|编辑|[|｜])")
 
 
@@ -133,6 +174,16 @@ def furniture_reason(line: str) -> str | None:
         return "document_site"
     if WECHAT.search(line) and len(line) < 40:
         return "page_control"
+    if IMAGE_LINE.search(line) or (len(line) <= 80 and PHOTO_CREDIT.search(line)):
+        return "image"
+    if len(line) <= 60 and PHOTO_CAPTION.match(line):
+        return "image"
+    if OPEN_INFO_LABEL.match(line) and len(line) <= 60:
+        return "open_info"
+    if len(line) <= 200 and (PAGE_CHROME.search(line) or SITE_APPEAL.match(line)):
+        return "page_control"
+    if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)):
+        return "page_mark"
     if _is_nav_bar(line):
         return "navigation"
     if MASTHEAD.match(line):
@@ -178,7 +229,42 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
         if kinds[i] is LineKind.BODY and SITE_NAME.match(lines[i].strip()) and not SENTENCE_PUNCT.search(lines[i]):
             kinds[i] = LineKind.FURNITURE
 
+    # An open-information field whose value stands on the next line: the value goes with its label.
+    for pos, i in enumerate(content[:-1]):
+        line = lines[i].strip()
+        nxt = content[pos + 1]
+        value = lines[nxt].strip()
+        if (
+            OPEN_INFO_LABEL.match(line)
+            and re.search(r"[:：]\s*$", line)
+            and len(value) <= 60
+            and not OPEN_INFO_LABEL.match(value)
+        ):
+            kinds[nxt] = LineKind.FURNITURE
+
+    # A section tag above the title (巡察动态, 工作动态): a few characters, then the title line.
+    if len(content) >= 2:
+        first, second = (lines[i].strip() for i in content[:2])
+        if (
+            kinds[content[0]] is LineKind.BODY
+            and len(first) <= 5
+            and not SENTENCE_PUNCT.search(first)
+            and 6 <= len(second) <= 60
+            and not re.search(r"[。；]", second)
+        ):
+            kinds[content[0]] = LineKind.FURNITURE
+
     _mark_header_lines(lines, kinds)
+    # The title repeated within the body (image alt text, share cards) is not body; a letterhead
+    # repeated as the signature in the last lines is.
+    titles = {re.sub(r"\s+", "", lines[i]) for i, k in enumerate(kinds) if k is LineKind.TITLE}
+    seen_title = False
+    signature = set(content[-2:])
+    for i, kind in enumerate(kinds):
+        if kind is LineKind.TITLE:
+            seen_title = True
+        elif seen_title and kind is LineKind.BODY and i not in signature and re.sub(r"\s+", "", lines[i]) in titles:
+            kinds[i] = LineKind.FURNITURE
     return kinds, _page_meta(lines, kinds)
 
 

@@ -101,6 +101,30 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("磐溪新闻网 繁体版 | 简体版", "masthead"),
         ("岱阳新闻网 - 岱阳日报社主办", "masthead"),
         ("某某廉政网 手机版", "masthead"),
+        ("微信图片_20250301101010.jpg", "image"),
+        ("<image>data:image/png;base64,AAAA</image>", "image"),
+        ("2025年3月1日,巡察组在青崖县召开动员会。新华社记者 王某某 摄", "image"),
+        ("县委第二巡察组在石岭镇柳湾村走访群众了解情况", "image"),
+        ("巡察组干部到澜山乡东坪村实地查看,了解水渠修缮进展。", "image"),
+        ("• 信息索引号:", "open_info"),
+        ("发布机构:青崖县委巡察办", "open_info"),
+        ("标签:巡察;整改", "open_info"),
+        ("点击数:", "open_info"),
+        ("听新闻", "page_control"),
+        ("展开频道 收起频道", "page_control"),
+        ("打开某某新闻 查看精彩图片", "page_control"),
+        ("您访问的链接即将离开“青崖县人民政府”门户网站,是否继续?", "page_control"),
+        ("【诚征会员】支持我们继续报道,每年只需一份订阅费。", "page_control"),
+        ("某某通讯社「快讯」 app", "page_control"),
+        ("第02版:要闻", "page_mark"),
+        ("《 岱阳日报 》( 2025年04月21日 03 版)", "page_mark"),
+        ("进驻情况见第二版", "page_mark"),
+        ("【清风播报】20250419", "page_mark"),
+        ("2025-12-04", "page_mark"),
+        ("text", "page_mark"),
+        ("新闻中心 > 地方", "page_mark"),
+        ("字体【 信息来源: 县融媒体中心", "source_line"),
+        ("本网站之文字、图片,非经授权,不得转载。", "copyright"),
     ],
 )
 def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
@@ -117,6 +141,11 @@ def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
         "一、2025年巡察工作开展情况",
         "巡察来源于党章的授权,编辑巡察手册是规范化建设的一环。",
         "市纪委监委网站开设巡察专栏,由市委巡察办主办。",
+        "2025年12月4日",
+        "巡察组深入田间地头走访群众120户,发现问题23个,已督促整改18个。",
+        "巡察组在石岭镇走访时发现,部分村集体资金管理不规范,群众反映强烈。",
+        "各巡察组通过设立意见箱、公布举报电话等方式广泛听取意见,关键词是“实”。",
+        "十二届县委第三轮巡察完成对12个单位的进驻,详见下文。",
     ],
 )
 def test_normalize_keeps_body_line(body: str) -> None:
@@ -135,6 +164,28 @@ def test_normalize_drops_related_article_list_with_numbers() -> None:
     kinds, _ = classify_lines(lines)
     assert kinds[1] is LineKind.BODY
     assert all(k is LineKind.FURNITURE for k in kinds[2:])
+
+
+def test_normalize_open_information_value_goes_with_its_label() -> None:
+    lines = ["青崖县巡察整改情况通报", "• 发布机构:", "青崖县文旅局", "• 成文日期:", "2025-05-04", "全县发现问题12个。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1:5] == [LineKind.FURNITURE] * 4
+    assert kinds[5] is LineKind.BODY
+
+
+def test_normalize_title_repeated_in_body_is_dropped_but_signature_kept() -> None:
+    lines = ["巡察整改进展顺利", "全县发现问题12个。", "巡察整改进展顺利", "全县还将开展回访。", "回访后形成报告。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.FURNITURE
+    letter = ["中共澜山县委巡察办", "全县发现问题12个。", "全县还将开展回访。", "中共澜山县委巡察办", "2025年9月12日"]
+    kinds, _ = classify_lines(letter)
+    assert kinds[3] is LineKind.BODY
+
+
+def test_normalize_section_tag_above_title_is_dropped() -> None:
+    kinds, meta = classify_lines(["巡察动态", "强化整改督导 压实主体责任", "全县发现问题12个。"])
+    assert kinds[0] is LineKind.FURNITURE
+    assert meta.title == "强化整改督导 压实主体责任"
 
 
 def test_normalize_takes_page_metadata() -> None:
