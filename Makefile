@@ -16,7 +16,7 @@ GOLD_SETS := $(patsubst %/gold,%,$(wildcard corpora/*/gold))
 INSTALLED := $(VENV)/.installed
 REAL := corpora/real-dev
 
-.PHONY: help setup all ingest normalize segment extract classify publish refresh train test lint evaluate bench clean setup-hanlp
+.PHONY: help setup all ingest normalize segment extract classify publish refresh fetch weekly train test lint evaluate bench clean setup-hanlp
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,18 @@ publish: $(MODEL)/meta.json ## one snapshot: Parquet, Excel-ready CSV, DuckDB, c
 
 refresh: $(MODEL)/meta.json ## new/changed reports processed, removed ones retracted, one snapshot published
 	$(RUN) refresh $(RUN_ARGS) --log-level info
+
+SITES ?= sites.toml
+fetch: $(INSTALLED) ## download new reports from the sites in SITES (see sites.example.toml) into INPUT
+	$(RUN) fetch --sites "$(SITES)" --raw "$(INPUT)"
+
+# The weekly job: a site that fails (exit 1) does not stop the refresh; a bad sites file (2) does.
+# The exit code is the worse of the two steps (0 all done, 1 something skipped or failed, 2 fatal, 3 locked).
+weekly: $(MODEL)/meta.json ## fetch, then refresh and write the change report (what cron runs)
+	@$(RUN) fetch --sites "$(SITES)" --raw "$(INPUT)" --log-level WARNING; fetched=$$?; \
+	if [ $$fetched -ge 2 ]; then exit $$fetched; fi; \
+	$(RUN) refresh $(RUN_ARGS); refreshed=$$?; \
+	exit $$(( refreshed > fetched ? refreshed : fetched ))
 
 all: refresh ## set up and run every stage on the sample corpus (the same tables as refresh)
 

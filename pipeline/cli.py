@@ -104,7 +104,7 @@ def _setup_logging(args: argparse.Namespace) -> None:
     for h in handlers:
         h.setFormatter(fmt)
         root.addHandler(h)
-    root.setLevel(getattr(logging, str(getattr(args, "log_level", "warning")).upper()))
+    root.setLevel(str(getattr(args, "log_level", "warning")).upper())
     root.propagate = False
 
 
@@ -210,6 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", default=None, help="also write the scores as JSON here")
     tr = sub.add_parser("train", help="train the theme classifiers from corpora/labels and ship the better one")
     tr.add_argument("--output", default=str(Settings().theme_model_dir))
+    from pipeline.fetch import build_parser as fetch_parser
+
+    sub.add_parser(
+        "fetch",
+        parents=[fetch_parser(add_help=False)],
+        help="download new reports from the sites listed in a sites.toml into the raw folder",
+        description="Download new reports from the watched sites (list pages, feeds, sitemaps) into --raw. "
+        "Exit codes: 0 all sites read; 1 some site failed (the others went on); 2 bad sites file.",
+    )
     bench = sub.add_parser("bench", help="measure stage throughput and refresh times")
     bench.add_argument("--input", default="corpora/sample/raw")
     bench.add_argument("--repeat", type=int, default=20, help="how many times the corpus text is repeated")
@@ -232,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.train import main as train_main
 
         return train_main(Path(args.output))
+    if args.command == "fetch":
+        from pipeline.fetch import run_args
+
+        return run_args(args)
     if args.command == "bench":
         from pipeline.bench import main as bench_main
 

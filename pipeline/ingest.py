@@ -110,7 +110,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         if b"\x00" in data:
             raise IngestError("binary content (NUL bytes) in a text file") from None
-        text, codec = _decode_legacy(data)
+        text, codec = data.decode("utf-8", errors="replace"), "utf-8"
+        if _broken_share(text) > MAX_BROKEN_SHARE:  # not UTF-8 with a few bad bytes: a legacy codec
+            text, codec = _decode_legacy(data)
     if _control_share(text) > 0.05:
         raise IngestError(f"binary content: decodes as {codec} only to control characters")
     return text, codec
@@ -121,37 +123,62 @@ def decode_text(data: bytes) -> tuple[str, str]:
 MAX_BROKEN_SHARE = 0.01
 
 
-def _decode_legacy(data: bytes) -> tuple[str, str]:
+# Reports are Chinese: detection looks at the Chinese codecs first, so a file cut mid-character is
+# not taken for Thai (cp874) or another single-byte codec that accepts any byte.
+CHINESE_CODECS = ["gb18030", "big5", "big5hkscs", "utf_8"]
+# A file cut inside a multi-byte character has at most this many stray bytes at its end.
+MAX_CUT_BYTES = 3
+
+
+def _detect(data: bytes) -> str | None:
+    for cut in range(MAX_CUT_BYTES + 1):
+        best = from_bytes(data[: len(data) - cut], cp_isolation=CHINESE_CODECS).best()
+        if best is not None and best.encoding:
+            return str(best.encoding)
     best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    return str(best.encoding) if best is not None and best.encoding else None
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    detected = _detect(data)
+    if detected is None:
         raise IngestError("undecodable: no text encoding fits these bytes")
-    codec = CODEC_SUPERSETS.get(best.encoding, best.encoding)
+    codec = CODEC_SUPERSETS.get(detected, detected)
     try:
         return data.decode(codec), codec
     except LookupError as exc:
         raise IngestError(f"undecodable: unknown codec {codec}") from exc
     except UnicodeDecodeError as exc:
         text = data.decode(codec, errors="replace")
-        if text.count("\ufffd") > MAX_BROKEN_SHARE * len(text):
+        if _broken_share(text) > MAX_BROKEN_SHARE and text.count("\ufffd") > 1:
             raise IngestError(f"undecodable as {codec}: {exc}") from exc
         return text, codec
 
 
+def _broken_share(text: str) -> float:
+    return text.count("\ufffd") / max(len(text), 1)
+
+
+# Characters a report is made of: CJK ideographs and punctuation, full-width forms, ASCII, whitespace.
+PLAUSIBLE_TEXT = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\s]")
+
+
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 saved without a byte-order mark: ASCII and most CJK code units have a NUL in the
-    high byte of ASCII characters, so NULs sit on one parity only."""
+    """UTF-16 saved without a byte-order mark. Its ASCII characters (digits, punctuation, line
+    breaks) put NUL bytes in the text, which legacy codecs and UTF-8 never do; of the two byte
+    orders, the one that decodes to the characters reports are made of wins."""
     if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
         return None
-    even_nuls, odd_nuls = data[0::2].count(0), data[1::2].count(0)
-    for codec, nuls, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
-        if nuls > len(data) // 20 and other == 0:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if _control_share(text) < 0.05:
-                return text, codec
-    return None
+    best: tuple[float, str, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        plausible = len(PLAUSIBLE_TEXT.findall(text)) / max(len(text), 1)
+        if plausible > 0.95 and (best is None or plausible > best[0]):
+            best = (plausible, text, codec)
+    return (best[1], best[2]) if best else None
 
 
 def _control_share(text: str) -> float:

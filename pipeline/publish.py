@@ -27,6 +27,7 @@ DOCUMENT_COLUMNS = [
     "doc_id",
     "source",
     "sources",
+    "source_url",
     "title",
     "published",
     "script",
@@ -148,6 +149,12 @@ def ingest_error_rows(manifest: dict[str, Any]) -> pd.DataFrame:
     return table.sort_values("source", kind="stable").reset_index(drop=True)
 
 
+def fetched_url(record: dict[str, Any]) -> str | None:
+    """The address the document was fetched from: its primary source's, else any copy's."""
+    urls: dict[str, str] = record.get("urls", {})
+    return urls.get(record["sources"][0]) or next(iter(urls.values()), None)
+
+
 def readable(record: dict[str, Any]) -> bool:
     return record.get("stages", {}).get("ingest", {}).get("status") == "ok"
 
@@ -162,6 +169,7 @@ def build_tables(
     keep = {d for d in doc_ids if d in old and old[d]["fp"] == fingerprint(records[d])} if previous else set()
     fresh = [d for d in doc_ids if d not in keep]
     primary = {d: records[d]["sources"][0] for d in doc_ids}
+    url = {d: fetched_url(records[d]) for d in doc_ids}
     tables: dict[str, pd.DataFrame] = {}
     for name in DOCUMENT_LEVEL:
         parts = []
@@ -177,6 +185,8 @@ def build_tables(
         if not table.empty:
             table = table.sort_values("doc_id", kind="stable").reset_index(drop=True)
             table["source"] = table.doc_id.map(primary)
+            if name in ("documents", "indicators"):
+                table["source_url"] = table.doc_id.map(url)
         if name == "documents":
             table["sources"] = [records[d]["sources"] for d in table.doc_id] if len(table) else []
         tables[name] = table

@@ -102,6 +102,20 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
     return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo)
 
 
+def source_urls(input_dir: Path, sources: list[str]) -> dict[str, str]:
+    """The address each source was fetched from, where the fetch stage left a sidecar."""
+    if not (input_dir / ".fetch").is_dir():
+        return {}
+    from pipeline.fetch import sidecar_for
+
+    urls = {}
+    for source in sources:
+        sidecar = sidecar_for(input_dir, source)
+        if sidecar and sidecar.get("url"):
+            urls[source] = str(sidecar["url"])
+    return urls
+
+
 # --- the per-document work, run in this process or in a worker --------------------------------
 
 _worker_resources: Resources | None = None
@@ -239,6 +253,7 @@ def _refresh_locked(
         record = dict(previous_docs.get(doc_id, {"stages": {}}))
         record["sources"] = sources
         record["stages"] = dict(record.get("stages", {}))
+        record["urls"] = source_urls(input_dir, sources)
         documents[doc_id] = record
     work = [
         (doc_id, work_plan.sources[doc_id][0], work_plan.data.get(doc_id), todo)

@@ -3,6 +3,7 @@ switched in whole, a lock, exit codes, and bad input reported while the batch is
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import random
@@ -10,7 +11,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -207,3 +210,49 @@ def test_refresh_kill_at_random_points_keeps_the_previous_snapshot(tmp_path: Pat
     assert not list(out.rglob(".tmp-*"))
     assert len(list(Layout(out).snapshots.iterdir())) <= 2
     assert_snapshot_consistent(out)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # keep test output clean
+        pass
+
+
+def test_refresh_weekly_fetches_refreshes_and_reports_changes(tmp_path: Path) -> None:
+    """`make weekly` against a site on 127.0.0.1: the new reports are fetched, published with
+    their address, and listed in the change report; a second week finds nothing new."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    reports = {
+        "a1.html": "澄湖县委巡察组对12个村开展巡察，发现问题35个，移交问题线索3件。",
+        "a2.html": "澄湖县委第二轮巡察完成对8个单位党组织的巡察，推动解决群众急难愁盼问题20件。",
+    }
+    links = "".join(f'<li><a href="{name}">县委巡察通报{i}</a></li>' for i, name in enumerate(reports))
+    (site / "list.html").write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
+    for name, text in reports.items():
+        (site / name).write_text(
+            f"<html><head><title>巡察通报</title></head><body><p>{text}</p></body></html>", "utf-8"
+        )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        f'[fetch]\ndelay_seconds = 0\ntimeout_seconds = 5\n\n[[site]]\nname = "chenghu"\n'
+        f'list_pages = ["{base}/list.html"]\nkeywords = ["巡察"]\n',
+        encoding="utf-8",
+    )
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    week = ["make", "-s", "weekly", f"INPUT={raw}", f"OUT={out}", f"SITES={sites}"]
+    try:
+        first = subprocess.run(week, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+        assert first.returncode == 0, first.stderr
+        docs = published(out, "documents")
+        assert set(docs.source_url) == {f"{base}/{name}" for name in reports}
+        assert "| added |" in (out / "changes.md").read_text(encoding="utf-8")
+        assert set(published(out, "indicators").source_url) <= set(docs.source_url)
+        second = subprocess.run(week, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+        assert second.returncode == 0, second.stderr
+        assert "nothing to publish" in second.stdout
+    finally:
+        server.shutdown()

@@ -122,9 +122,10 @@ def chinese_to_number(text: str) -> float | None:
         return 20.0
     try:
         value = cn2an.cn2an(text.replace("卅", "三十").replace("廿", "二十"), "smart")
+        number = float(value)
     except (ValueError, KeyError, IndexError, OverflowError):  # a run of 309+ numerals overflows
         return None
-    return float(value) if math.isfinite(float(value)) else None
+    return number if math.isfinite(number) else None
 
 
 def _unit_at(text: str, pos: int) -> str:
