@@ -89,7 +89,7 @@ def _add_run_options(p: argparse.ArgumentParser, settings: tuple[str, ...], inpu
 
 
 def _add_logging(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--log-level", default="WARNING", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     p.add_argument("--log-file", default=None, help="also append the log to this file")
 
 
@@ -104,7 +104,7 @@ def _setup_logging(args: argparse.Namespace) -> None:
     for h in handlers:
         h.setFormatter(fmt)
         root.addHandler(h)
-    root.setLevel(str(getattr(args, "log_level", "warning")).upper())
+    root.setLevel(str(getattr(args, "log_level", "WARNING")).upper())
     root.propagate = False
 
 
