@@ -16,7 +16,7 @@ GOLD_SETS := $(patsubst %/gold,%,$(wildcard corpora/*/gold))
 INSTALLED := $(VENV)/.installed
 REAL := corpora/real-dev
 
-.PHONY: help setup all ingest normalize segment extract classify publish refresh fetch weekly train test lint evaluate bench clean setup-hanlp
+.PHONY: help setup all ingest normalize segment extract resolve classify publish refresh fetch weekly train test lint evaluate bench clean setup-hanlp
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ segment: $(INSTALLED) ## passages, sentences, tokens with POS, document level an
 
 extract: $(INSTALLED) ## indicator figures with evidence
 	$(RUN) extract $(RUN_ARGS)
+
+resolve: $(INSTALLED) ## role (total/part/repeat) and year of each figure
+	$(RUN) resolve $(RUN_ARGS)
 
 $(MODEL)/meta.json: $(INSTALLED) $(wildcard corpora/labels/*.jsonl) models/themes/config.cfg pipeline/classify.py pipeline/train.py pipeline/nlp.py
 	$(PY) -m pipeline train --output $(MODEL)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline import store
 from pipeline.config import OpenccMode, Segmenter, Settings, Tagger, ThemeModel
-from pipeline.runner import EXIT_FATAL, EXIT_LOCKED, Locked, default_workers, refresh
+from pipeline.runner import EXIT_FATAL, EXIT_LOCKED, Executor, Locked, default_workers, refresh
 from pipeline.stages import STAGE_NAMES, STAGES
 
 log = logging.getLogger("pipeline")
@@ -28,6 +28,7 @@ STAGE_OPTIONS: dict[str, tuple[str, ...]] = {
     "normalize": ("opencc_mode",),
     "segment": ("segmenter", "tagger", "hanlp_model"),
     "extract": (),
+    "resolve": (),
     "classify": ("theme_model", "theme_model_dir"),
     "publish": (),
 }
@@ -78,7 +79,26 @@ def _add_run_options(p: argparse.ArgumentParser, settings: tuple[str, ...], inpu
     p.add_argument("--output", required=True, help="output folder (published snapshot at the top, work in interim/)")
     for name in settings:
         _add_setting(p, name)
-    p.add_argument("--workers", type=int, default=None, help=f"worker processes (default: cores, {default_workers()})")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"worker processes (default: cores, {default_workers()}); with --executor dask and no --scheduler, "
+        "the local cluster's workers",
+    )
+    p.add_argument(
+        "--executor",
+        choices=[e.value for e in Executor],
+        default=Executor.LOCAL.value,
+        help="local (default): this machine's processes; dask: a dask.distributed cluster (a local one, "
+        "or --scheduler)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a running Dask scheduler (tcp://host:8786) for --executor dask; its workers must "
+        "see the output folder at the same path",
+    )
     p.add_argument(
         "--lock-timeout",
         type=float,
@@ -142,6 +162,9 @@ def run_command(args: argparse.Namespace, until: str) -> int:
         print(f"{args.command}: --input is needed (no earlier run in {layout.root})", file=sys.stderr)
         return EXIT_FATAL
     settings = settings_from(args, manifest.get("settings", {}))
+    if args.scheduler and args.executor != Executor.DASK.value:
+        print(f"{args.command}: --scheduler needs --executor dask", file=sys.stderr)
+        return EXIT_FATAL
     if until in ("classify", "publish") and not (settings.theme_model_dir / "meta.json").exists():
         print(f"{args.command}: no theme model in {settings.theme_model_dir}: run `make train`", file=sys.stderr)
         return EXIT_FATAL
@@ -154,6 +177,8 @@ def run_command(args: argparse.Namespace, until: str) -> int:
             workers=args.workers or default_workers(),
             lock_timeout=args.lock_timeout,
             recorded=recorded_settings(settings),
+            executor=Executor(args.executor),
+            scheduler=args.scheduler,
         )
     except Locked as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)

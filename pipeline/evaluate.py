@@ -144,6 +144,12 @@ class IndicatorScores:
     overall: dict[str, float] = field(default_factory=dict)
     modality_accuracy: float = 0.0
     qualifier_accuracy: float = 0.0
+    # Over matched pairs whose gold states them (gold on real text does; invented gold does not).
+    role_accuracy: float | None = None
+    year_accuracy: float | None = None
+    role_pairs: int = 0
+    year_pairs: int = 0
+    role_confusion: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
 
@@ -161,6 +167,7 @@ def score_indicators(gold: list[dict[str, Any]], predicted: pd.DataFrame, raw_te
     fn: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     modality_ok = qualifier_ok = matched = 0
+    role_ok = year_ok = 0
     scores = IndicatorScores()
 
     def candidates(g: dict[str, Any]) -> list[int]:
@@ -191,6 +198,22 @@ def score_indicators(gold: list[dict[str, Any]], predicted: pd.DataFrame, raw_te
             tp[kind] += 1
             matched += 1
             modality_ok += preds.at[i, "modality"] == g.get("modality", "achieved")
+            if "role" in g and "role" in preds:
+                scores.role_pairs += 1
+                got = str(preds.at[i, "role"])
+                role_ok += got == g["role"]
+                pair = f"{g['role']}->{got}"
+                scores.role_confusion[pair] = scores.role_confusion.get(pair, 0) + 1
+            if "year" in g and "year" in preds:
+                scores.year_pairs += 1
+                got_year = preds.at[i, "year"]
+                got_year = "" if not isinstance(got_year, str) else got_year
+                year_ok += got_year == str(g["year"] or "")
+                if got_year != str(g["year"] or ""):
+                    scores.misses.append(
+                        f"year {g['doc']} {kind} {g.get('value')} gold={g['year'] or '-'} got={got_year or '-'}"
+                        f" ({preds.at[i, 'year_rule']}): {g.get('quote')}"
+                    )
             qualifier_ok += preds.at[i, "qualifier"] == g.get("qualifier", "exact")
             if preds.at[i, "modality"] != g.get("modality", "achieved"):
                 scores.misses.append(
@@ -213,6 +236,8 @@ def score_indicators(gold: list[dict[str, Any]], predicted: pd.DataFrame, raw_te
     scores.overall = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     scores.modality_accuracy = round(modality_ok / matched, 3) if matched else 0.0
     scores.qualifier_accuracy = round(qualifier_ok / matched, 3) if matched else 0.0
+    scores.role_accuracy = round(role_ok / scores.role_pairs, 3) if scores.role_pairs else None
+    scores.year_accuracy = round(year_ok / scores.year_pairs, 3) if scores.year_pairs else None
     return scores
 
 
@@ -386,6 +411,11 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
             "overall": ind.overall,
             "modality_accuracy": ind.modality_accuracy,
             "qualifier_accuracy": ind.qualifier_accuracy,
+            "role_accuracy": ind.role_accuracy,
+            "year_accuracy": ind.year_accuracy,
+            "role_pairs": ind.role_pairs,
+            "year_pairs": ind.year_pairs,
+            "role_confusion": ind.role_confusion,
             "misses": ind.misses,
             "false_positives": ind.false_positives,
         },
@@ -429,6 +459,15 @@ def print_report(name: str, result: dict[str, Any]) -> None:
     o = ind["overall"]
     print(f"{'ALL':26} {o['precision']:6.3f} {o['recall']:6.3f} {o['f1']:6.3f} {o['tp']:4} {o['fp']:3} {o['fn']:3}")
     print(f"modality accuracy {ind['modality_accuracy']:.3f}   qualifier accuracy {ind['qualifier_accuracy']:.3f}")
+    if ind.get("role_accuracy") is not None:
+        confusion = ", ".join(f"{k} {v}" for k, v in sorted(ind["role_confusion"].items()))
+        print(f"role accuracy {ind['role_accuracy']:.3f} ({ind['role_pairs']} matched pairs; gold->got: {confusion})")
+    else:
+        print("role accuracy: n/a (this gold set does not state role)")
+    if ind.get("year_accuracy") is not None:
+        print(f"year accuracy {ind['year_accuracy']:.3f} ({ind['year_pairs']} matched pairs)")
+    else:
+        print("year accuracy: n/a (this gold set does not state year)")
     for line in ind["misses"] + ind["false_positives"]:
         print(f"  {line}")
     themes = result.get("themes")

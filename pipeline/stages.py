@@ -86,6 +86,12 @@ def extract_document_tables(doc: DocTables, res: Resources) -> dict[str, pd.Data
     return {"indicators": extract(doc["normalized"], doc["passages"], doc["sentences"])}
 
 
+def resolve_document_tables(doc: DocTables, res: Resources) -> dict[str, pd.DataFrame]:
+    from pipeline.figures import resolve
+
+    return {"indicators": resolve(doc["indicators"], doc["passages"], doc["sentences"], doc["normalized"])}
+
+
 def classify_document_tables(doc: DocTables, res: Resources) -> dict[str, pd.DataFrame]:
     from pipeline.classify import classify
 
@@ -166,6 +172,15 @@ STAGES: tuple[Stage, ...] = (
         ("normalized", "passages", "sentences"),
         ("indicators",),
         lambda s: _pipeline_files("extract"),
+        lambda s: "",
+    ),
+    Stage(
+        "resolve",
+        "role of each figure (total/part/repeat) and the year(s) it covers, with the rule that decided each",
+        resolve_document_tables,
+        ("indicators", "passages", "sentences", "normalized"),
+        ("indicators",),
+        lambda s: _pipeline_files("figures.py"),
         lambda s: "",
     ),
     Stage(

@@ -1,0 +1,322 @@
+"""The resolve stage: how each indicator row adds up (`role`, `parent`) and which calendar year(s)
+it covers (`year`, `year_start`, `year_end`), each with the rule that decided it.
+
+Per document, after extract: it reads the document's indicators, sentences, passages and
+normalized text and never the rest of the corpus. The rules are in pipeline/extract/GUIDELINE.md
+("Role and year"). Corpus-level work on the resolved rows (one report published by several
+outlets, distinct figures, the panel) is in pipeline/reports.py, at publish.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+RESOLVED_COLUMNS = ["role", "parent", "role_rule", "year", "year_start", "year_end", "year_rule"]
+ROLES = ("total", "part", "repeat")
+ROLE_RULES = (
+    "standalone",
+    "same_figure_before",
+    "back_reference",
+    "breakdown_in_sentence",
+    "breakdown_next_sentence",
+    "items_sum_to_total",
+)
+YEAR_RULES = (
+    "sentence_year",
+    "sentence_years",
+    "since_year",
+    "central_term",
+    "relative_this_year",
+    "relative_last_year",
+    "relative_next_year",
+    "passage_year",
+    "heading_year",
+    "title_year",
+    "document_year",
+    "published_year",
+    "document_latest",
+    "none",
+)
+
+YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
+# A year as a year (2025年, 2025-2026年), never a number such as 2025个.
+YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:年|[-—–~至到]\s*(?:19|20)\d\d\s*年))")
+YEAR_JOIN = re.compile(r"^\s*年?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?\s*(?:、|和|及|与|至|到|—|–|-|~|，|,)\s*$")
+SINCE = re.compile(r"^\s*年?[^，,。；;]{0,12}?以来")
+# Back-references: the figure points at something already counted.
+BACK_REFERENCE = re.compile(r"(?:这|上述|前述|以上|该|这些|此)\s*(?:[\d.]+|[一二三四五六七八九十百千万两]+)?\s*$")
+BREAKDOWN = re.compile(r"其中|包括|包含|分别是|分别为")
+THIS_YEAR = re.compile(r"今年|本年|全年|年内|一年来|年初以来|当年|上半年|下半年|前三季度|一季度")
+LAST_YEAR = re.compile(r"去年|上一年|上年")
+NEXT_YEAR = re.compile(r"明年|下一年|来年")
+
+
+@dataclass(frozen=True)
+class Year:
+    start: int | None
+    end: int | None
+    rule: str
+
+    @property
+    def label(self) -> str:
+        if self.start is None or self.end is None:
+            return ""
+        return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+
+
+NO_YEAR = Year(None, None, "none")
+
+
+def _years_before(text: str) -> tuple[int, int, int] | None:
+    """The last year mention in `text` (with the years joined to it by 、/至/—): (start, end, end offset)."""
+    found = list(YEAR_MENTION.finditer(text))
+    if not found:
+        return None
+    last = found[-1]
+    group = [int(last.group(1))]
+    i = len(found) - 1
+    while i > 0 and YEAR_JOIN.match(text[found[i - 1].end() : found[i].start()]):
+        i -= 1
+        group.append(int(found[i].group(1)))
+    return min(group), max(group), last.end()
+
+
+def reference_year(title: str, published: str) -> tuple[int | None, int | None]:
+    """(the year the document reports on, per its title; the year it was published)."""
+    title_years = sorted({int(y) for y in YEAR_MENTION.findall(title or "")})
+    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
+    return (title_years[0] if title_years else None), (int(pub.group(1)) if pub else None)
+
+
+def _relative(prefix: str, title_year: int | None, published: str) -> Year | None:
+    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
+    pub_year, month = (int(pub.group(1)), int(pub.group(2))) if pub else (None, None)
+    ref = title_year or pub_year
+    if ref is None:
+        return None
+    # A year-end summary dated January or February speaks of the year before as 全年/今年.
+    if title_year is None and month is not None and month <= 2:
+        ref -= 1
+    if NEXT_YEAR.search(prefix):
+        return Year(ref + 1, ref + 1, "relative_next_year")
+    if LAST_YEAR.search(prefix):
+        return Year(ref - 1, ref - 1, "relative_last_year")
+    if THIS_YEAR.search(prefix):
+        return Year(ref, ref, "relative_this_year")
+    return None
+
+
+def _end_year(title_year: int | None, published: str, latest: int, doc_latest: int | None) -> int:
+    pub = re.match(r"((?:19|20)\d\d)", published or "")
+    if pub:
+        return max(latest, int(pub.group(1)))
+    return max(latest, title_year or 0, doc_latest or 0)
+
+
+def latest_year(text: str) -> int | None:
+    """The latest year the text names (what a 以来 runs to when the document carries no date)."""
+    years = [int(y) for y in YEAR_MENTION.findall(text)]
+    return max(years) if years else None
+
+
+# The years each Central Committee term ran its inspection rounds (public record): a cumulative
+# count under 十八届中央 covers 2013–2017.
+CENTRAL_TERMS = {"十八": (2013, 2017), "十九": (2018, 2022), "二十": (2023, 2027)}
+CENTRAL_TERM = re.compile(r"(十八|十九|二十)届(?:中央|党中央)")
+CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
+
+
+def _central_term(prefix: str, before_in_passage: str, before_in_document: str) -> Year | None:
+    """A cumulative count (共/累计/先后) with no year of its own, under a named central term."""
+    if not CUMULATIVE.search(prefix) or YEAR_MENTION.search(prefix):
+        return None
+    for text in (prefix, before_in_passage, before_in_document):
+        terms = CENTRAL_TERM.findall(text)
+        if terms:
+            start, end = CENTRAL_TERMS[terms[-1]]
+            return Year(start, end, "central_term")
+    return None
+
+
+def resolve_year(
+    prefix: str,
+    before_in_passage: str,
+    heading: str,
+    title: str,
+    published: str,
+    period: str | None,
+    before_in_document: str = "",
+    doc_latest: int | None = None,
+) -> Year:
+    """The year(s) a figure covers, from the words before it in its sentence, the sentences before
+    it in its passage, its section heading, the passages before it, and the document's title and date."""
+    title_year, pub_year = reference_year(title, published)
+    for text in (prefix, str(period or "")):
+        found = _years_before(text)
+        if found:
+            start, end, at = found
+            if SINCE.match(text[at:]):
+                return Year(start, _end_year(title_year, published, end, doc_latest), "since_year")
+            return Year(start, end, "sentence_year" if start == end else "sentence_years")
+    term = _central_term(prefix, before_in_passage, before_in_document)
+    if term:
+        return term
+    relative = _relative(prefix, title_year, published)
+    if relative:
+        return relative
+    for text, rule in ((before_in_passage, "passage_year"), (heading, "heading_year")):
+        found = _years_before(text)
+        if found:
+            start, end, at = found
+            if SINCE.match(text[at:]):
+                return Year(start, _end_year(title_year, published, end, doc_latest), "since_year")
+            return Year(start, end, rule)
+    if title_year is not None:
+        return Year(title_year, title_year, "title_year")
+    found = _years_before(before_in_document)
+    if found:
+        return Year(found[0], found[1], "document_year")
+    if pub_year is not None:
+        return Year(pub_year, pub_year, "published_year")
+    if doc_latest is not None:
+        return Year(doc_latest, doc_latest, "document_latest")
+    return NO_YEAR
+
+
+@dataclass
+class _Figure:
+    index: Any
+    indicator: str
+    value: float | None
+    masked: bool
+    start: int  # raw
+    norm: int  # normalized offset of the figure
+    passage_id: int
+    sentence_id: int
+    prefix: str  # the sentence's text before the figure
+
+
+def _enumerated_total(
+    f: _Figure, same_sentence: list[_Figure], out: dict[Any, tuple[str, int | None, str]]
+) -> tuple[_Figure, list[_Figure]] | None:
+    """The total an enumeration after it adds up to: 对38个党组织开展巡察，覆盖市直部门21个、事业单位13个
+    及国有企业4家 (21 + 13 + 4 = 38). `f` is the latest item; the items run back to the total."""
+    items = [f]
+    for g in reversed(same_sentence):
+        if g.indicator != f.indicator or g.masked or g.value is None:
+            continue
+        role = out[g.index]
+        if role[0] == "total" and abs(sum(i.value or 0 for i in items) - g.value) < 0.01:
+            return (g, items) if len(items) >= 2 else None
+        if role[0] == "repeat":
+            break
+        items.append(g)
+    return None
+
+
+def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]:
+    """index -> (role, parent raw_start, rule), in reading order."""
+    out: dict[Any, tuple[str, int | None, str]] = {}
+    seen: dict[tuple[str, float], int] = {}  # (indicator, value) -> raw_start of its first mention
+    by_sentence: dict[tuple[int, int], list[_Figure]] = {}
+    for f in sorted(figures, key=lambda f: (f.norm, f.indicator)):
+        key = (f.passage_id, f.sentence_id)
+        same_sentence = by_sentence.setdefault(key, [])
+        role: tuple[str, int | None, str] = ("total", None, "standalone")
+        if BACK_REFERENCE.search(f.prefix[-6:]):
+            role = ("repeat", None, "back_reference")
+        elif not f.masked and f.value is not None and (f.indicator, f.value) in seen:
+            role = ("repeat", None, "same_figure_before")
+        else:
+            cue = None
+            for m in BREAKDOWN.finditer(f.prefix):
+                cue = m
+            totals = [g for g in same_sentence if out[g.index][0] == "total"]
+            if cue is not None:
+                before_cue = [g for g in totals if len(g.prefix) < cue.start()]
+                parent = next((g for g in reversed(before_cue) if g.indicator == f.indicator), None)
+                if parent is not None:
+                    role = ("part", parent.start, "breakdown_in_sentence")
+                elif cue.start() <= 2:
+                    # 其中… opening a sentence breaks down the last total of the sentence before.
+                    prev = by_sentence.get((f.passage_id, f.sentence_id - 1), [])
+                    prev_totals = [g for g in prev if out[g.index][0] == "total"]
+                    parent = next((g for g in reversed(prev_totals) if g.indicator == f.indicator), None)
+                    if parent is not None:
+                        role = ("part", parent.start, "breakdown_next_sentence")
+        if role[0] == "total" and not f.masked and f.value is not None:
+            found = _enumerated_total(f, same_sentence, out)
+            if found is not None:
+                role = ("part", found[0].start, "items_sum_to_total")
+                for item in found[1][1:]:
+                    out[item.index] = role
+        out[f.index] = role
+        same_sentence.append(f)
+        if role[0] != "repeat" and not f.masked and f.value is not None:
+            seen.setdefault((f.indicator, f.value), f.start)
+    return out
+
+
+def resolve(
+    indicators: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.DataFrame
+) -> pd.DataFrame:
+    """The document's indicator rows with role, parent, year and the rules that decided them."""
+    table = indicators.drop(columns=[c for c in RESOLVED_COLUMNS if c in indicators.columns]).copy()
+    if table.empty:
+        for col in RESOLVED_COLUMNS:
+            table[col] = pd.Series(dtype="Int64" if col in ("parent", "year_start", "year_end") else object)
+        return table
+    doc = normalized.iloc[0]
+    text = str(doc["text"])
+    char_raw = list(doc["char_raw_start"])
+    title = str(doc["title"]) if isinstance(doc.get("title"), str) else ""
+    published = str(doc["published"]) if isinstance(doc.get("published"), str) else ""
+    sent = {(int(s.passage_id), int(s.sentence_id)): s for s in sentences.itertuples(index=False)}
+    heading = {int(p.passage_id): str(p.heading or "") for p in passages.itertuples(index=False)}
+    passage_start = {int(p.passage_id): int(p.norm_start) for p in passages.itertuples(index=False)}
+    doc_latest = latest_year(text)
+    figures: list[_Figure] = []
+    years: dict[Any, Year] = {}
+    for idx, row in table.iterrows():
+        key = (int(row.passage_id), int(row.sentence_id))
+        s = sent.get(key)
+        norm = bisect.bisect_left(char_raw, int(row.raw_start))
+        if s is not None:
+            a, b = int(s.norm_start), int(s.norm_end)
+            norm = min(max(norm, a), b)
+            prefix = text[a:norm]
+            earlier = [sent[k] for k in sent if k[0] == key[0] and k[1] < key[1]]
+            before = "".join(
+                text[int(e.norm_start) : int(e.norm_end)] for e in sorted(earlier, key=lambda e: e.sentence_id)
+            )
+        else:
+            prefix, before = "", ""
+        value = None if pd.isna(row.value) else float(row.value)
+        figures.append(
+            _Figure(idx, str(row.indicator), value, bool(row.masked), int(row.raw_start), norm, key[0], key[1], prefix)
+        )
+        period = row.get("period")
+        years[idx] = resolve_year(
+            prefix,
+            before,
+            heading.get(key[0], ""),
+            title,
+            published,
+            period if isinstance(period, str) else None,
+            text[: passage_start.get(key[0], 0)],
+            doc_latest,
+        )
+    roles = _role_rows(figures)
+    table["role"] = [roles[i][0] for i in table.index]
+    table["parent"] = pd.array([roles[i][1] for i in table.index], dtype="Int64")
+    table["role_rule"] = [roles[i][2] for i in table.index]
+    table["year"] = [years[i].label for i in table.index]
+    table["year_start"] = pd.array([years[i].start for i in table.index], dtype="Int64")
+    table["year_end"] = pd.array([years[i].end for i in table.index], dtype="Int64")
+    table["year_rule"] = [years[i].rule for i in table.index]
+    return table
