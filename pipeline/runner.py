@@ -9,9 +9,13 @@ retracted; byte-identical files are one document with several sources.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import logging
 import os
+import threading
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -118,12 +122,31 @@ def source_urls(input_dir: Path, sources: list[str]) -> dict[str, str]:
 
 # --- the per-document work, run in this process or in a worker --------------------------------
 
-_worker_resources: Resources | None = None
+WorkItem = tuple[str, str, bytes | None, tuple[str, ...]]
+WorkResult = tuple[str, dict[str, dict[str, str]]]
+
+# One Resources per process, settings and stage versions: a pool worker or a Dask worker process
+# loads the tokenizer and the theme model once (~1-2 s) and reuses them for every chunk it runs. The
+# versions are in the key so a long-lived Dask worker reloads a retrained model or a new lexicon.
+_worker_resources: dict[tuple[Settings, str], Resources] = {}
+_worker_lock = threading.Lock()  # a Dask worker may run several threads
 
 
-def _init_worker(settings: Settings) -> None:
-    global _worker_resources
-    _worker_resources = Resources(settings)
+def resources_version(settings: Settings) -> str:
+    return stage_versions(settings)["classify"]  # chained: lexicon, model and code of every stage
+
+
+def worker_resources(settings: Settings, version: str) -> Resources:
+    with _worker_lock:
+        res = _worker_resources.get((settings, version))
+        if res is None:
+            _worker_resources.clear()  # an older model is not needed again
+            res = _worker_resources[settings, version] = Resources(settings)
+        return res
+
+
+def _init_worker(settings: Settings, version: str) -> None:
+    worker_resources(settings, version)
 
 
 def process_document(
@@ -159,11 +182,10 @@ def process_document(
     return status
 
 
-def _process_chunk(
-    layout: store.Layout, items: list[tuple[str, str, bytes | None, tuple[str, ...]]]
-) -> list[tuple[str, dict[str, dict[str, str]]]]:
-    assert _worker_resources is not None
-    return [(d, process_document(layout, d, s, raw, todo, _worker_resources)) for d, s, raw, todo in items]
+def process_chunk(layout: store.Layout, items: list[WorkItem], settings: Settings, version: str) -> list[WorkResult]:
+    """A chunk of documents in whichever process runs it (a pool worker, a Dask worker)."""
+    res = worker_resources(settings, version)
+    return [(d, process_document(layout, d, s, raw, todo, res)) for d, s, raw, todo in items]
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -173,25 +195,90 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 # A pool costs each worker a model load (~1-2 s); below this many documents one process is faster.
 MIN_DOCUMENTS_FOR_POOL = 16
-# Documents per task: large enough that a task's overhead (pickling, a round trip) is small
-# against its work, small enough that both workers stay busy to the end.
-CHUNK_SIZE = 8
+# Documents per task: large enough that a task's overhead (pickling, a round trip; for Dask a
+# scheduler hop, ~1 ms) is small against its work (~20-50 ms a document), small enough that
+# every worker stays busy to the end (at least 4 tasks a worker).
+MAX_CHUNK_SIZE = 32
+CHUNKS_PER_WORKER = 4
+
+
+def chunk_size(n_items: int, workers: int) -> int:
+    return max(1, min(MAX_CHUNK_SIZE, -(-n_items // (max(workers, 1) * CHUNKS_PER_WORKER))))
+
+
+class Executor(enum.StrEnum):
+    LOCAL = "local"  # this process, or a pool of worker processes on this machine
+    DASK = "dask"  # a dask.distributed cluster: a LocalCluster, or --scheduler ADDRESS
 
 
 def execute(
-    layout: store.Layout, work: list[tuple[str, str, bytes | None, tuple[str, ...]]], settings: Settings, workers: int
-) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
-    """Run the per-document work locally: in this process, or in a pool of `workers` processes
-    each loading the shared resources once. Results come back in the order of `work`."""
+    layout: store.Layout,
+    work: list[WorkItem],
+    settings: Settings,
+    workers: int,
+    executor: Executor = Executor.LOCAL,
+    scheduler: str | None = None,
+) -> Iterator[WorkResult]:
+    """Run the per-document work: locally (in this process, or in a pool of `workers` processes
+    each loading the shared resources once) or on Dask. Results come back in the order of `work`."""
+    if executor is Executor.DASK:
+        yield from execute_dask(layout, work, settings, workers, scheduler)
+        return
     if workers <= 1 or len(work) < MIN_DOCUMENTS_FOR_POOL:
         res = Resources(settings)
         for doc_id, source, raw, todo in progress(work, len(work), "documents"):
             yield doc_id, process_document(layout, doc_id, source, raw, todo, res)
         return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        chunks = list(_chunks(work, CHUNK_SIZE))
-        for results in progress(pool.map(_process_chunk, [layout] * len(chunks), chunks), len(chunks), "chunks"):
+    version = resources_version(settings)
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, version)) as pool:
+        chunks = list(_chunks(work, chunk_size(len(work), workers)))
+        n = len(chunks)
+        mapped = pool.map(process_chunk, [layout] * n, chunks, [settings] * n, [version] * n)
+        for results in progress(mapped, len(chunks), "chunks"):
             yield from results
+
+
+def execute_dask(
+    layout: store.Layout, work: list[WorkItem], settings: Settings, workers: int, scheduler: str | None
+) -> Iterator[WorkResult]:
+    """The per-document work on Dask: chunks of documents as tasks (`pure=False` and unique keys,
+    so no two chunks are merged), each worker process building its Resources once
+    (`worker_resources`). Without `scheduler`, a LocalCluster of `workers` processes is started
+    for this run. Workers read nothing from the input folder (the raw bytes travel with the task)
+    but write each document's tables into the output folder: on a cluster it must be one shared
+    path on every machine, and `pipeline` must be installed where the workers run."""
+    from dask.distributed import Client, LocalCluster
+
+    if not work:
+        return
+    version = resources_version(settings)
+    # Workers may run in another directory (or on another machine): give them absolute paths.
+    layout = store.Layout(layout.root.resolve())
+    settings = dataclasses.replace(
+        settings, theme_model_dir=settings.theme_model_dir.resolve(), lexicon_path=settings.lexicon_path.resolve()
+    )
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler if scheduler is not None else cluster) as client:
+            n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
+            chunks = list(_chunks(work, chunk_size(len(work), n_workers)))
+            token = uuid.uuid4().hex[:12]
+            futures = client.map(
+                process_chunk,
+                [layout] * len(chunks),
+                chunks,
+                [settings] * len(chunks),
+                [version] * len(chunks),
+                key=[f"xuncha-chunk-{token}-{i}" for i in range(len(chunks))],
+                pure=False,
+            )
+            for future in progress(futures, len(futures), "chunks"):
+                yield from future.result()
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 # --- the run --------------------------------------------------------------------------------------
@@ -206,6 +293,8 @@ def refresh(
     workers: int = 1,
     lock_timeout: float = 60.0,
     recorded: dict[str, Any] | None = None,
+    executor: Executor = Executor.LOCAL,
+    scheduler: str | None = None,
 ) -> PublishResult:
     """Bring the output folder up to date with the input folder; publish one snapshot when
     anything changed. Holds the folder's lock for the whole run."""
@@ -221,7 +310,7 @@ def refresh(
             f"another refresh holds {layout.lock} (waited {lock_timeout:.0f} s); try again when it has finished"
         ) from None
     try:
-        return _refresh_locked(input_dir, layout, settings, stages, workers, recorded or {})
+        return _refresh_locked(input_dir, layout, settings, stages, workers, recorded or {}, executor, scheduler)
     finally:
         lock.release()
 
@@ -233,6 +322,8 @@ def _refresh_locked(
     stages: tuple[str, ...],
     workers: int,
     recorded: dict[str, Any],
+    executor: Executor = Executor.LOCAL,
+    scheduler: str | None = None,
 ) -> PublishResult:
     run_id, started = new_run_id(), time.time()
     for leftover in store.clean_leftovers(layout):
@@ -259,7 +350,7 @@ def _refresh_locked(
         (doc_id, work_plan.sources[doc_id][0], work_plan.data.get(doc_id), todo)
         for doc_id, todo in sorted(work_plan.todo.items())
     ]
-    for doc_id, status in execute(layout, work, settings, workers):
+    for doc_id, status in execute(layout, work, settings, workers, executor, scheduler):
         stages_record = documents[doc_id]["stages"]
         if "ingest" in status and status["ingest"]["status"] == "failed":
             stages_record.clear()
