@@ -19,7 +19,11 @@ from typing import Any
 import pandas as pd
 
 from pipeline import store
+from pipeline.contracts import ContractViolation, check_contract
+from pipeline.names import INDICATOR_NAMES, LEVEL_NAMES, theme_names
 from pipeline.segment import PASSAGE_COLUMNS as SEGMENT_PASSAGE_COLUMNS
+
+__all__ = ["ContractViolation", "check_contract", "publish"]
 
 log = logging.getLogger("pipeline")
 
@@ -30,6 +34,7 @@ DOCUMENT_COLUMNS = [
     "source_url",
     "title",
     "published",
+    "published_text",
     "script",
     "quality",
     "flags",
@@ -38,55 +43,35 @@ DOCUMENT_COLUMNS = [
     "format",
     "encoding",
     "level",
+    "level_name",
     "region",
+    "province",
+    "city",
+    "county",
     "n_chars",
 ]
-PASSAGE_COLUMNS = [*SEGMENT_PASSAGE_COLUMNS[:-2], "themes", "theme_scores"]  # without norm offsets
+PASSAGE_COLUMNS = [*SEGMENT_PASSAGE_COLUMNS[:-2], "themes", "theme_names", "theme_scores"]  # without norm offsets
 INGEST_ERROR_COLUMNS = ["source", "doc_id", "format", "n_bytes", "error"]
 
 
-@dataclass(frozen=True)
-class Contract:
-    """dbt-style: the grain (what makes a row unique) and the columns that may not be null."""
-
-    grain: tuple[str, ...]
-    not_null: tuple[str, ...]
-
-
-CONTRACTS = {
-    "documents": Contract(("doc_id",), ("doc_id", "source", "script", "quality")),
-    "passages": Contract(("doc_id", "passage_id"), ("doc_id", "passage_id", "text", "raw_start", "raw_end")),
-    "indicators": Contract(
-        ("doc_id", "raw_start", "raw_end", "indicator"),
-        ("doc_id", "indicator", "masked", "qualifier", "modality", "raw_start", "raw_end", "evidence"),
-    ),
-    "tokens": Contract(("doc_id", "passage_id", "sentence_id", "token_id"), ("token", "raw_start")),
-    "ingest_errors": Contract(("source",), ("source", "error")),
-    "mentions": Contract(
-        ("doc_id", "raw_start", "raw_end", "kind"), ("doc_id", "mention", "kind", "raw_start", "raw_end")
-    ),
-}
 # Tables built per document (taken over from the previous snapshot when the document is unchanged).
 DOCUMENT_LEVEL = ("documents", "passages", "indicators", "tokens", "mentions")
-PUBLISHED = (*DOCUMENT_LEVEL, "ingest_errors", "runs")
-CSV_TABLES = ("documents", "passages", "indicators", "ingest_errors", "runs")
-
-
-class ContractViolation(ValueError):
-    pass
-
-
-def check_contract(name: str, table: pd.DataFrame) -> None:
-    contract = CONTRACTS[name]
-    missing = [c for c in contract.grain + contract.not_null if c not in table.columns]
-    if missing:
-        raise ContractViolation(f"{name}: missing columns {missing}")
-    nulls = [c for c in contract.not_null if table[c].isna().any()]
-    if nulls:
-        raise ContractViolation(f"{name}: nulls in {nulls}")
-    dupes = table.duplicated(list(contract.grain)).sum()
-    if dupes:
-        raise ContractViolation(f"{name}: {dupes} rows repeat the grain {contract.grain}")
+# Tables over the whole corpus, recomputed at every publish.
+CORPUS_LEVEL = ("reports", "figures", "panel")
+PUBLISHED = (*DOCUMENT_LEVEL, *CORPUS_LEVEL, "ingest_errors", "runs")
+CSV_TABLES = ("documents", "passages", "indicators", "mentions", *CORPUS_LEVEL, "ingest_errors", "runs")
+# The workbook leaves tokens out (one row per word: too long for a sheet).
+WORKBOOK_TABLES = (
+    "reports",
+    "figures",
+    "panel",
+    "documents",
+    "indicators",
+    "passages",
+    "mentions",
+    "ingest_errors",
+    "runs",
+)
 
 
 def stage_failures(record: dict[str, Any]) -> list[str]:
@@ -111,7 +96,14 @@ def document_rows(layout: store.Layout, doc_ids: list[str], records: dict[str, A
         table["n_chars"] = table["text"].str.len().astype("Int64")
     if not places.empty:
         table = table.merge(places, on="doc_id", how="left")
+    from pipeline.reports import published_dates, region_columns
+
+    table["published_text"] = table.get("published")
+    table["published"] = published_dates(table["published_text"]) if "published" in table else pd.NaT
+    regions = [region_columns(r, lv) for r, lv in zip(table.get("region"), table.get("level"), strict=True)]
+    table["province"], table["city"], table["county"] = ([r[i] for r in regions] for i in range(3))
     table = table.reindex(columns=DOCUMENT_COLUMNS)
+    table["level_name"] = table["level"].map(LEVEL_NAMES)
     table["script"] = table["script"].fillna("unknown")
     table["quality"] = table["quality"].fillna(0.0)
     table["flags"] = [
@@ -126,7 +118,15 @@ def _fresh_rows(layout: store.Layout, name: str, doc_ids: list[str], records: di
         return document_rows(layout, doc_ids, records)
     source_table = "passages_themes" if name == "passages" else name
     table = store.concat_document_tables(layout, source_table, doc_ids)
-    return table.reindex(columns=PASSAGE_COLUMNS) if name == "passages" and not table.empty else table
+    if table.empty:
+        return table
+    if name == "passages":
+        table["theme_names"] = table["themes"].map(theme_names)
+        return table.reindex(columns=PASSAGE_COLUMNS)
+    if name == "indicators":
+        at = list(table.columns).index("indicator") + 1
+        table.insert(at, "indicator_name", table["indicator"].map(lambda k: INDICATOR_NAMES.get(str(k), str(k))))
+    return table
 
 
 def fingerprint(record: dict[str, Any]) -> str:
@@ -319,6 +319,95 @@ def _fmt(value: object) -> str:
     return f"{float(value):g}" if isinstance(value, int | float) else str(value)
 
 
+# --- corpus-level tables and the files analysts open --------------------------------------------
+
+# The usual questions, as views in xuncha.duckdb.
+DUCKDB_VIEWS = {
+    "figures_by_region_year_type": """
+        SELECT province, city, county, year, indicator, indicator_name, value, aggregate, n_figures, n_reports
+        FROM panel ORDER BY province, city, county, year, indicator""",
+    "theme_shares_by_document": """
+        WITH body AS (SELECT doc_id, themes FROM passages WHERE kind = 'body'),
+             n AS (SELECT doc_id, count(*) AS n_passages FROM body GROUP BY doc_id),
+             t AS (SELECT doc_id, unnest(themes) AS theme FROM body)
+        SELECT d.doc_id, d.title, year(d.published) AS year, t.theme, count(*) AS passages, n.n_passages,
+               count(*) / n.n_passages AS share
+        FROM t JOIN n USING (doc_id) JOIN documents d USING (doc_id)
+        GROUP BY d.doc_id, d.title, year(d.published), t.theme, n.n_passages ORDER BY d.doc_id, t.theme""",
+    "theme_shares_by_year": """
+        WITH body AS (SELECT p.doc_id, p.themes, year(d.published) AS year FROM passages p
+                      JOIN documents d USING (doc_id) WHERE p.kind = 'body'),
+             n AS (SELECT year, count(*) AS n_passages FROM body GROUP BY year),
+             t AS (SELECT year, unnest(themes) AS theme FROM body)
+        SELECT t.year, t.theme, count(*) AS passages, n.n_passages, count(*) / n.n_passages AS share
+        FROM t JOIN n ON t.year IS NOT DISTINCT FROM n.year
+        GROUP BY t.year, t.theme, n.n_passages ORDER BY t.year, t.theme""",
+    "figure_evidence": """
+        SELECT f.figure_id, f.indicator, f.indicator_name, f.value, f.qualifier, f.modality, f.role, f.year,
+               f.province, f.city, f.county, f.evidence, p.text AS passage, f.source, f.source_url, f.sources,
+               f.conflict, d.title, d.published
+        FROM figures f
+        JOIN indicators i ON i.doc_id = f.doc_id AND i.raw_start = f.raw_start AND i.raw_end = f.raw_end
+             AND i.indicator = f.indicator
+        LEFT JOIN passages p ON p.doc_id = i.doc_id AND p.passage_id = i.passage_id
+        JOIN documents d ON d.doc_id = f.doc_id""",
+}
+
+
+def corpus_tables(layout: store.Layout, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """reports, figures and panel over the whole corpus (recomputed at every publish)."""
+    from pipeline.reports import figures_table, group_reports, panel_table, reports_table
+
+    documents = tables["documents"]
+    doc_ids = documents.doc_id.tolist()
+    normalized = store.concat_document_tables(layout, "normalized", doc_ids)
+    texts = dict(zip(normalized.doc_id, normalized.text, strict=True)) if not normalized.empty else {}
+    groups = group_reports({d: str(texts.get(d, "")) for d in doc_ids}, doc_ids)
+    figures = figures_table(tables["indicators"], documents, groups)
+    return {
+        "reports": reports_table(documents, groups),
+        "figures": figures,
+        "panel": panel_table(figures),
+    }
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
+    """One .xlsx: a sheet per table and a data-dictionary sheet (lists as JSON, times without zone)."""
+    from pipeline.contracts import data_dictionary
+
+    with store.atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
+        dictionary = data_dictionary()
+        dictionary.to_excel(writer, sheet_name="data_dictionary", index=False)
+        for name, table in tables.items():
+            flat = table.copy()
+            for col in flat.columns:
+                if isinstance(flat[col].dtype, pd.DatetimeTZDtype):
+                    flat[col] = flat[col].dt.tz_convert("UTC").dt.tz_localize(None)
+                elif flat[col].dtype == object:
+                    flat[col] = flat[col].map(store.csv_cell)
+            flat.to_excel(writer, sheet_name=name[:31], index=False)
+            writer.sheets[name[:31]].freeze_panes(1, 0)
+
+
+def draw_charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    from pipeline.report_html import charts
+
+    return charts(tables)
+
+
+def report_html(
+    tables: dict[str, pd.DataFrame],
+    charts: dict[str, str],
+    changes_md: str,
+    run_id: str,
+    layout: store.Layout,
+    manifest: dict[str, Any],
+) -> str:
+    from pipeline.report_html import render
+
+    return render(tables, charts, changes_md, run_id, layout, manifest)
+
+
 # --- the snapshot ---------------------------------------------------------------------------------
 
 
@@ -392,19 +481,22 @@ def publish(
         run_row["ended"] = pd.Timestamp.now(tz="UTC")
         tables["ingest_errors"] = errors
         tables["runs"] = pd.concat([store.read_runs(layout), pd.DataFrame([run_row])], ignore_index=True)
+        tables.update(corpus_tables(layout, tables))
         for name, table in tables.items():
-            if name in CONTRACTS:
-                check_contract(name, table)  # nothing is switched in unless every table holds its contract
+            check_contract(name, table)  # nothing is switched in unless every table holds its contract
         building = store.new_snapshot_dir(layout, run_id)
         for name, table in tables.items():
             store.write_parquet(table, building / f"{name}.parquet")
             if name in CSV_TABLES:
                 store.write_csv(table, building / "csv" / f"{name}.csv")
-        store.write_duckdb(tables, building / "xuncha.duckdb")
-        store.write_figure(
-            lambda p: draw_indicator_chart(tables["indicators"], p), building / "charts" / "indicators.png"
-        )
-        store.write_text(change_report_markdown(run_id, docs_changed, figures, errors), building / "changes.md")
+        store.write_duckdb(tables, building / "xuncha.duckdb", views=DUCKDB_VIEWS)
+        write_workbook({n: tables[n] for n in WORKBOOK_TABLES}, building / "xuncha.xlsx")
+        charts = draw_charts(tables)
+        for chart_name, svg in charts.items():
+            store.write_text(svg, building / "charts" / f"{chart_name}.svg")
+        changes_md = change_report_markdown(run_id, docs_changed, figures, errors)
+        store.write_text(report_html(tables, charts, changes_md, run_id, layout, manifest), building / "report.html")
+        store.write_text(changes_md, building / "changes.md")
         changes = pd.concat([docs_changed.assign(kind="document"), figures.assign(kind="figure")], ignore_index=True)
         store.write_csv(changes, building / "changes.csv")
         store.write_json(state, building / "state.json")
@@ -430,25 +522,3 @@ def publish(
         + f"; {time.time() - started:.1f}s; exit {exit_code}"
     )
     return PublishResult(run_id, exit_code, summary, counts, new_snapshot)
-
-
-def draw_indicator_chart(indicators: pd.DataFrame, target: Path) -> None:
-    """Bar chart: how many figures of each type each document reports."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    counts = (
-        indicators.groupby(["indicator", "modality"]).size().unstack(fill_value=0)
-        if len(indicators)
-        else pd.DataFrame({"achieved": []})
-    )
-    fig, ax = plt.subplots(figsize=(9, 5))
-    if len(counts):
-        counts.sort_index().plot.barh(ax=ax, stacked=True)
-    ax.set_xlabel("figures extracted")
-    ax.set_title("Indicator figures by type and modality")
-    fig.tight_layout()
-    fig.savefig(target, format="png", dpi=110)
-    plt.close(fig)

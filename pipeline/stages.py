@@ -198,7 +198,7 @@ STAGES: tuple[Stage, ...] = (
         None,
         (),
         (),
-        lambda s: _pipeline_files("publish.py"),
+        lambda s: _pipeline_files("publish.py", "reports.py", "contracts.py", "names.py", "report_html.py"),
         lambda s: "",
     ),
 )

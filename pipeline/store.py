@@ -82,8 +82,8 @@ def write_csv(table: pd.DataFrame, target: Path) -> None:
         flat.to_csv(tmp, index=False, encoding="utf-8-sig")
 
 
-def write_duckdb(tables: dict[str, pd.DataFrame], target: Path) -> None:
-    """Build the whole database in a temporary file, then swap it in."""
+def write_duckdb(tables: dict[str, pd.DataFrame], target: Path, views: dict[str, str] | None = None) -> None:
+    """Build the whole database (tables, then views over them) in a temporary file, then swap it in."""
     import duckdb
 
     with atomic_path(target) as tmp:
@@ -94,6 +94,8 @@ def write_duckdb(tables: dict[str, pd.DataFrame], target: Path) -> None:
                 con.register("incoming", table)
                 con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
                 con.unregister("incoming")
+            for name, query in (views or {}).items():
+                con.execute(f'CREATE VIEW "{name}" AS {query}')
         finally:
             con.close()
 
@@ -113,7 +115,7 @@ def write_json(data: object, target: Path) -> None:
 
 
 # Names of the published tables; each is a file in a snapshot and a link at the top of the folder.
-PUBLISHED_LINKS = ("xuncha.duckdb", "csv", "charts", "changes.md", "changes.csv")
+PUBLISHED_LINKS = ("xuncha.duckdb", "xuncha.xlsx", "report.html", "csv", "charts", "changes.md", "changes.csv")
 
 
 @dataclass(frozen=True)
