@@ -16,7 +16,7 @@ GOLD_SETS := $(patsubst %/gold,%,$(wildcard corpora/*/gold))
 INSTALLED := $(VENV)/.installed
 REAL := corpora/real-dev
 
-.PHONY: help setup all ingest normalize segment extract resolve classify publish refresh fetch weekly train test lint evaluate bench clean setup-hanlp
+.PHONY: help setup all ingest normalize segment extract resolve classify publish refresh fetch weekly train test lint evaluate bench notebooks clean setup-hanlp
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,6 +92,9 @@ evaluate: $(INSTALLED) $(MODEL)/meta.json ## score extraction, themes and furnit
 
 bench: $(INSTALLED) ## throughput of each stage, segment against bare jieba.lcut
 	$(PY) -m pipeline bench --input corpora/sample/raw
+
+notebooks: $(INSTALLED) ## execute notebooks/*.ipynb top to bottom with a real kernel (nbmake) on OUT's published tables
+	cd notebooks && XUNCHA_OUT="$(abspath $(OUT))" ../$(PY) -m pytest -q --nbmake -p no:cacheprovider *.ipynb
 
 clean: ## remove build outputs (keeps .venv and the shipped model)
 	rm -rf build .cache

@@ -1,0 +1,98 @@
+"""The resolve stage: each figure's role (total / part / repeat) and year, table-driven, with negatives."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.config import Settings
+from pipeline.figures import BACK_REFERENCE, _Figure, _role_rows, resolve_year
+from pipeline.ingest import decode_document
+from pipeline.stages import Resources, run_document
+
+_RES = Resources(Settings())
+
+
+def resolved(text: str) -> pd.DataFrame:
+    doc = decode_document(text.encode("utf-8"), "x.txt", 10**8)
+    tables = {"raw_documents": pd.DataFrame([doc.__dict__])}
+    produced, errors = run_document(doc.doc_id, tables, ("normalize", "segment", "extract", "resolve"), _RES)
+    assert not errors, errors
+    return produced["indicators"].sort_values("raw_start").reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a total and its breakdown after 其中
+        (
+            "县委巡察组全年发现问题526个，其中作风方面问题120个、纪律方面问题80个。",
+            [("526", "total"), ("120", "part"), ("80", "part")],
+        ),
+        # items that add up to the total before them
+        (
+            "对38个党组织开展了巡察，覆盖市直部门21个、事业单位13个及国有企业4家。",
+            [("38", "total"), ("21", "part"), ("13", "part"), ("4", "part")],
+        ),
+        # the same figure given again later is a repeat
+        ("县委巡察组发现问题58个。会议指出，巡察发现问题58个，均已整改。", [("58", "total"), ("58", "repeat")]),
+        # negatives: different types side by side are all totals; items that do not add up stay totals
+        ("发现问题526个，移交问题线索12条。", [("526", "total"), ("12", "total")]),
+        (
+            "对38个党组织开展了巡察，覆盖市直部门21个、事业单位13个。",
+            [("38", "total"), ("21", "total"), ("13", "total")],
+        ),
+    ],
+)
+def test_resolve_role_of_each_figure(text: str, expected: list[tuple[str, str]]) -> None:
+    table = resolved(text)
+    got = [(f"{v:g}", r) for v, r in zip(table.value, table.role, strict=True)]
+    assert got == expected
+    parts = table[table.role == "part"]
+    totals = set(table.loc[table.role == "total", "raw_start"])
+    assert parts.parent.isin(totals).all()
+    assert table.loc[table.role != "part", "parent"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected", "matches"),
+    [("针对这", "back reference", True), ("上述", "", True), ("发现问题", "", False), ("这是", "", False)],
+)
+def test_resolve_back_reference_cue(prefix: str, expected: str, matches: bool) -> None:
+    assert bool(BACK_REFERENCE.search(prefix)) is matches
+
+
+def test_resolve_back_reference_is_a_repeat() -> None:
+    figures = [
+        _Figure(0, "problems_found", 416.0, False, 10, 10, 1, 0, "发现问题"),
+        _Figure(1, "problems_found", 416.0, False, 40, 40, 1, 1, "针对这"),
+        _Figure(2, "problems_found", 12.0, False, 60, 60, 1, 2, "另发现问题"),
+    ]
+    roles = _role_rows(figures)
+    assert [roles[i][0] for i in range(3)] == ["total", "repeat", "total"]
+    assert roles[1][2] == "back_reference"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before", "heading", "title", "published", "label", "rule"),
+    [
+        ("2024年，县委巡察组对", "", "", "", "", "2024", "sentence_year"),
+        ("2014年、2015年、2016年均分别开展了", "", "", "", "", "2014-2016", "sentence_years"),
+        ("2021年至2025年，共", "", "", "", "", "2021-2025", "sentence_years"),
+        ("自2021年换届以来，共", "", "", "", "2025-12-01", "2021-2025", "since_year"),
+        ("全年共", "", "", "", "2026-01-10", "2025", "relative_this_year"),  # a January report on the year before
+        ("全年共", "", "", "丹枫市2025年工作总结", "2026-01-10", "2025", "relative_this_year"),
+        ("去年共", "", "", "", "2025-06-01", "2024", "relative_last_year"),
+        ("共", "", "一、2024年工作回顾", "", "", "2024", "heading_year"),
+        ("共", "2023年，市委巡察办", "", "", "", "2023", "passage_year"),
+        ("十八届中央共", "", "", "", "", "2013-2017", "central_term"),
+        # negatives: a count of 2025 is not a year; nothing at all fixes no year
+        ("共发现问题2025个，其中", "", "", "", "", "", "none"),
+        ("共", "", "", "", "", "", "none"),
+    ],
+)
+def test_resolve_year_and_its_rule(
+    prefix: str, before: str, heading: str, title: str, published: str, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, before, heading, title, published, None)
+    assert (year.label, year.rule) == (label, rule)
