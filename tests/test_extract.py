@@ -425,3 +425,180 @@ def test_extract_document_title_sets_modality_only_for_plans(
 
 def test_extract_agent_bodies_are_not_counted() -> None:
     assert records("指导鹭江区、西坪县2个县(区)委巡察机构同步开展联动巡察") == []
+
+
+# --- real-text wording classes (invented sentences, invented places) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # places and bodies as inspected units (corpora/lexicons/counted_nouns.txt)
+        (
+            "完成了对9个设区市、40个县(市、区)和18所高等院校的巡视",
+            [("orgs_inspected", 9), ("orgs_inspected", 40), ("orgs_inspected", 18)],
+        ),
+        ("省委第三轮巡视对12个省直部门和4家央企开展常规巡视", [("orgs_inspected", 12), ("orgs_inspected", 4)]),
+        ("对5个副省级城市开展联动巡视", [("orgs_inspected", 5)]),
+        ("对14个市州(直管市、林区)开展常规巡视", [("orgs_inspected", 14)]),
+        ("对8个县市区开展交叉巡察", [("orgs_inspected", 8)]),
+        ("完成对1280个村居巡察全覆盖", [("villages_inspected", 1280)]),
+        ("已完成对5个镇街36个村(居)的现场巡察", [("townships_inspected", 5), ("villages_inspected", 36)]),
+        ("延伸巡察6个学区", [("orgs_inspected", 6)]),
+        # a bracketed aside does not change the head: 4个乡镇(延伸到下辖村)
+        ("对15个县直部门、4个乡镇(延伸到下辖村)开展巡察", [("orgs_inspected", 15), ("townships_inspected", 4)]),
+    ],
+)
+def test_extract_counts_places_and_bodies_as_units(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 向…反馈: the units a team reports back to are the units it inspected
+        ("十个省委巡视组分别向二十一个市(州)反馈了巡视情况", [("orgs_inspected", 21)]),
+        ("区委3个巡察组向28家被巡察单位党组织全面反馈巡察情况", [("orgs_inspected", 28)]),
+        # 涉及 after an inspection: the units it covered
+        (
+            "本届以来省委已开展六轮巡视,涉及23个市县和9家省属企业",
+            [("rounds", 6), ("orgs_inspected", 23), ("orgs_inspected", 9)],
+        ),
+        # 被巡察 as the only hint
+        ("会上,本轮7个被巡察单位主要负责人汇报了整改进展", [("orgs_inspected", 7)]),
+        ("分别向三户被巡察企业反馈了巡察意见", [("orgs_inspected", 3)]),
+        # 对…突出…: the focus of each group of targets in a round
+        (
+            "开展省委第四轮巡视,对9个市州突出政治监督,对5个开发区突出营商环境",
+            [("orgs_inspected", 9), ("orgs_inspected", 5)],
+        ),
+        # a list of inspected units split by a comma shares its verb
+        ("巡视9个县(市、区),48个省直部门、省属企业党组织", [("orgs_inspected", 9), ("orgs_inspected", 48)]),
+        # completing units is inspecting them; the whole before it is the denominator
+        ("截至目前,全县180个村级党组织,已完成126个", [("villages_inspected", 126)]),
+        ("县直单位巡察覆盖率已达70%(50个县直单位已完成巡察35个)", [("coverage_rate", 70), ("orgs_inspected", 35)]),
+        # 回头看 is an inspection; units of an 对 frame closed by 反馈意见
+        ("对11个市县开展巡视“回头看”", [("orgs_inspected", 11)]),
+        ("研究审议了对5个二级党组织巡察情况的反馈意见", [("orgs_inspected", 5)]),
+        # the modifier 已巡察过的 stands between the figure and its noun
+        ("2025年对30个已巡察过的村(社区)开展巡察“回头看”", [("villages_inspected", 30)]),
+        # a space between figure and measure word
+        ("对 6 家省属企业进行了提级巡视", [("orgs_inspected", 6)]),
+        # converters leave a comma beside an enumeration comma
+        ("完成对24个地方,、单位党组织的进驻工作", [("orgs_inspected", 24)]),
+        ("完成6230个地方、部门、企事业单位党组织全面巡视", [("orgs_inspected", 6230)]),
+        ("此前6轮省委巡视已实现对市县全覆盖", [("rounds", 6)]),
+    ],
+)
+def test_extract_reads_inspection_frames_of_real_reports(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 问题及线索 counts problems
+        ("共发现问题及线索3200余件", [("problems_found", 3200)]),
+        # groups, then items: the items are the figure
+        ("就巡察组提出的3个方面存在的9项21个具体问题逐一研究整改措施", [("problems_found", 21)]),
+        ("共收集群众急难愁盼问题9个,已督促解决6个", [("problems_found", 9), ("problems_resolved", 6)]),
+        # a breakdown of a figure both found and resolved is a part of what was found
+        (
+            "发现并推动解决问题120个,其中形式主义问题30个",
+            [("problems_found", 120), ("problems_resolved", 120), ("problems_found", 30)],
+        ),
+        # accountability wording
+        # in-progress rectification is not resolved
+        ("已完成整改19个、正在整改6个", [("problems_resolved", 19)]),
+        ("党政纪处理15人,诫勉谈话4人", [("people_held_accountable", 15), ("people_held_accountable", 4)]),
+        ("根据巡视移交的问题线索,省委调整县处级干部12人", [("people_held_accountable", 12)]),
+    ],
+)
+def test_extract_reads_results_wording_of_real_reports(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # teams and per-team loads
+        ("8个省委巡视组分别对甲县、乙县开展巡视"),
+        ("此次巡视每个巡视组负责两家央企"),
+        # quoted slogans with numerals
+        ("不断健全“四个一”工作机制"),
+        ("发现违反“六项纪律”的情况"),
+        # in-progress rectification, rectification status checked
+        ("对该镇22个问题的整改情况进行了全面检查"),
+        # groups of problems
+        ("将巡视组提出的4个方面主要问题分解为20项整改任务"),
+        # a jurisdiction divided into areas; hosts of villages; units qualifying people
+        ("将全县12个乡镇分为4个片区,以交叉巡察方式开展专项巡察"),
+        ("同步将巡察向6个镇所辖村(社区)党组织延伸"),
+        ("约谈了巡视中发现问题较多的3个设区市的市委书记"),
+        # a new round is not a count
+        ("根据最新一轮巡视反馈情况统计"),
+        # units followed up after inspection, teams' guidance over lower levels
+        ("对23家被巡察单位开展整改督导"),
+        ("对6个县(市、区)巡察工作开展指导督导全覆盖"),
+        ("对80家单位开展巡察整改专题培训"),
+    ],
+)
+def test_extract_ignores_non_indicators_of_real_reports(sentence: str) -> None:
+    assert records(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ctx", "modality"),
+    [
+        # 将对 in news of a round already stationed
+        ("8个巡视组将对甲县等12个县(市、区)开展常规巡视", Context(round_started=True), "achieved"),
+        ("8个巡视组将对甲县等12个县(市、区)开展常规巡视", Context(), "planned"),
+        # 按照计划安排 names the plan the round follows, not a plan
+        ("按照计划安排,各巡视组正对甲县等9个县开展巡视", Context(), "achieved"),
+        # 确保 sets a target
+        ("确保县级巡察覆盖率达到75%", Context(), "planned"),
+        # a term's targets
+        ("据统计,省委巡视对象共有310个", Context(), "planned"),
+        # 到YYYY年第N轮 dates a past round
+        ("到2016年第九轮巡视,完成对40家省属企业巡视全覆盖", Context(), "achieved"),
+    ],
+)
+def test_extract_reads_modality_of_real_reports(sentence: str, ctx: Context, modality: str) -> None:
+    text = normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text
+    found = extract_sentence(text, ctx)
+    assert found and found[0].modality == modality
+
+
+def test_extract_round_started_is_read_from_the_document() -> None:
+    passages = pd.DataFrame(
+        {
+            "passage_id": [0, 1],
+            "kind": ["body", "body"],
+            "heading": ["", ""],
+            "text": ["9个省委巡视组已全部进驻被巡视单位。", "巡视组将对甲县等9个县开展巡视。"],
+        }
+    )
+    assert passage_contexts("省委第二轮巡视全面展开", passages)[1].round_started
+    assert not passage_contexts("省委第二轮巡视动员部署会召开", passages.iloc[1:])[1].round_started
+
+
+@pytest.mark.parametrize(
+    ("noun", "cls"),
+    [
+        ("省区市", "org"),
+        ("副省级城市", "org"),
+        ("巡视点", "org"),
+        ("央企", "org"),
+        ("高等院校", "org"),
+        ("村(居)", "village"),
+        ("村居", "village"),
+        ("镇街", "township"),
+        ("乡镇(街道)", "township"),
+    ],
+)
+def test_extract_counted_noun_lexicon_entry_classes(noun: str, cls: str) -> None:
+    from pipeline.extract.indicators import noun_class
+
+    assert noun_class(noun) == cls

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.config import Segmenter
+from pipeline.config import LEXICON_DIR, Segmenter
 from pipeline.extract.quantities import Quantity, chinese_to_number, find_quantities
 from pipeline.words import domain_tokenizer
 
@@ -42,21 +42,26 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|“?回头看|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
-    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实"),
+    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
     ("transfer", r"移交|移送|转交|转办|交办"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
     ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
-    ("account", r"问责|处分|追责|诫勉|组织处理|纪律处理|责令辞职|免职|撤职"),
+    (
+        "account",
+        r"问责|处分|追责|诫勉谈话|诫勉|组织处理|纪律处理|(党政纪|党纪政纪|党纪|政纪)处理|责令辞职|免职|撤职|"
+        r"调整[^，,；;。\d]{0,8}干部",
+    ),
     # Verbs that govern a count of something else: the search for a cue stops here.
     (
         "other",
         r"召开|评估|成立|组建|抽调|约谈|参会|参加|报道|刊发|举办|开设|设置|会商|商请|协助|走访|谈话|调阅|"
-        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成|细化|分解|立案|审查调查|函询|了结|审计",
+        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成|细化|分解|立案|审查调查|函询|了结|审计|"
+        r"分为|划分为|分成|划为",
     ),
 ]
 CUE_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in CUES))
@@ -78,7 +83,31 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ),
     ("people", r"干部|人员|党员|同志|学员|骨干|领导"),
 ]
-NOUN_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in NOUN_CLASSES))
+
+
+def _lexicon_nouns() -> list[tuple[str, str]]:
+    """Counted nouns kept as data (corpora/lexicons/counted_nouns.txt): noun<TAB>class."""
+    rows = []
+    for line in (LEXICON_DIR / "counted_nouns.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            noun, cls = line.split("\t")[:2]
+            rows.append((noun.strip(), cls.strip()))
+    return rows
+
+
+COUNTED_NOUNS = _lexicon_nouns()
+
+
+def _with_lexicon(classes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each class's pattern with the lexicon's nouns of that class in front, longest first."""
+    out = []
+    for cls, pat in classes:
+        extra = sorted((re.escape(n) for n, c in COUNTED_NOUNS if c == cls), key=len, reverse=True)
+        out.append((cls, "|".join([*extra, pat]) if extra else pat))
+    return out
+
+
+NOUN_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in _with_lexicon(NOUN_CLASSES)))
 # Party bodies take the class of what they belong to: 村党组织 counts villages, 乡镇党委 townships.
 BELONGING_HEADS = ("党组织", "党委", "党(工)委", "党工委", "党组", "党支部", "机关", "两委")
 PEOPLE_UNITS = {"人", "名", "人次", "万人次"}
@@ -115,6 +144,7 @@ TYPE_TABLE: dict[tuple[str, str], str] = {
     ("transfer", "report"): "reports_submitted",
     ("report", "suggestion"): "suggestions_issued",
     ("suggest", "rule"): "rules_established",  # 印发《…实施办法》等制度文件4项
+    ("suggest", "problem"): "problems_found",  # 巡察组提出的4个方面28个具体问题
 }
 
 # Bodies that receive what a verb hands over (移交县纪委监委25件): not the counted noun.
@@ -136,7 +166,7 @@ ORDINAL_ROUNDS = re.compile(
 )
 # 3轮巡察; 1轮村级“三资”专项巡察: the inspection may follow after a short modifier, with no verb between.
 ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)")
-ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|前|后|上|下|本|这|该)$")
+ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|(?<!此)前|(?<!此)后|上|下|本|这|该|新|最新|最近)$")
 COVERAGE_BEFORE = re.compile(
     r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
 )
@@ -151,7 +181,7 @@ PLAN_QUESTION = re.compile(r"部署|安排|打算|规划|计划|将|今后|下�
 # The review section of a plan document reports results: 一、工作基础, 主要成效.
 BACKGROUND_HEADING = re.compile(r"基础|回顾|成效|成绩|现状|形势|总结|取得|进展")
 PLAN_SENTENCE = re.compile(
-    r"计划|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年|每年安排|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
+    r"(?<!按照)(?<!根据)(?<!按)计划(?!安排[，,])|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年(?!第)|每年安排|确保|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
     r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对|再|要|于|在)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
 )
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
@@ -189,6 +219,8 @@ class Context:
     passage: str = ""
     planned_block: bool = False
     plan_document: bool = False
+    # The document reports its round as stationed or under way (各巡视组已全部进驻): its 将对… targets are achieved.
+    round_started: bool = False
 
 
 @dataclass
@@ -215,9 +247,14 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 def noun_class(phrase: str) -> str | None:
     """Class of a noun phrase by its head (Chinese noun phrases are head-final)."""
     phrase = re.sub(r"[的\s]+$", "", phrase)
+    phrase = re.sub(r"\((延伸|含|包括|包含|涉及)[^()]*\)$", "", phrase)  # 4个乡镇(延伸到下辖村): an aside
+    if re.search(r"问题(及|和|与)(问题)?线索$", phrase):
+        return "problem"
     found = list(NOUN_PATTERN.finditer(phrase))
     # The head ends the phrase: 县(市、区)殡葬 is about funerals, not counties.
     if not found or found[-1].end() < len(phrase.rstrip(")》”")):
+        if phrase.endswith(")") and "(" in phrase:
+            return noun_class(phrase[: phrase.rfind("(")])  # 17个市州(直管市、林区): a bracketed gloss
         return None
     head = found[-1]
     if head.group(0) in BELONGING_HEADS:
@@ -231,8 +268,15 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     """The counted noun after the measure word: up to a separator, a cue verb or another number
     (a separator inside brackets, as in 县(市、区), does not end it)."""
     tail = sentence[q.end : clause_end]
+    modifier = INSPECTED_MODIFIER.match(tail)
+    if modifier:
+        # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
+        rest = sentence[q.end + modifier.end() : clause_end]
+        head = NOUN_PATTERN.search(_noun_prefix(rest) or rest[:12])
+        if head and head.lastgroup in ("org", "village", "township"):
+            return rest[: head.end()]
     stop = len(tail)
-    for m in re.finditer(rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|等(?!级)", tail):
+    for m in re.finditer(rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|(?<![高中初同平对])等(?!级)", tail):
         if tail.count("(", 0, m.start()) > tail.count(")", 0, m.start()):
             continue
         stop = m.start()
@@ -242,6 +286,8 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     if cue and cue.start() > 0 and noun_class(tail[: cue.start()]):
         stop = cue.start()
     noun = _noun_prefix(tail[:stop].strip())
+    if not re.search(r"[\u4e00-\u9fff]", noun):
+        noun = ""  # (62个县直单位已完成巡察51个): a bracket is not a noun
     first = domain_tokenizer(Segmenter.FAST).tag(tail[:stop])[:1]
     if not noun and first and first[0].pos == "v" and not NOT_NOUN.fullmatch(first[0].token):
         # jieba may tag the noun's first word as a verb (联合巡察组): keep the words up to a verb
@@ -257,13 +303,19 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
 
 
 # Words jieba tags as nouns that end a counted noun phrase in these reports.
-NOT_NOUN = re.compile(r"细化|分解|梳理|汇总|纳入|全部|均|都|分别|已|已经|先后|逐一|同步|共|累计|其中")
+NOT_NOUN = re.compile(
+    r"细化|分解|梳理|汇总|纳入|全部|均|都|分别|已|已经|先后|逐一|同步|共|累计|其中|全面|近|近年|近年来"
+)
+TEAM_NOUN = re.compile(r"^[^、，,。；;对向]{0,8}?(巡视|巡察|督导|督查|检查|调研|工作|专项)组(?!织)")
+# What was done to the counted units, said before their noun: 被巡察单位, 已巡察过的村.
+INSPECTED_MODIFIER = re.compile(r"^((已经?|曾)?被(巡察|巡视)(过)?的?|(已经?|曾)?(巡察|巡视)过的)")
 
 
 def _noun_prefix(text: str) -> str:
     """The leading noun phrase of `text`: tokens up to the first verb, preposition, conjunction,
     adverb or particle (问题细化为整改措施 → 问题). Brackets stay inside the phrase."""
-    out, depth = [], 0
+    out: list[str] = []
+    depth = 0
     for tok in domain_tokenizer(Segmenter.FAST).tag(text):
         if tok.token in "(（":
             depth += 1
@@ -271,6 +323,8 @@ def _noun_prefix(text: str) -> str:
             depth = max(0, depth - 1)
         elif depth == 0 and ((tok.pos[:1] in "vpcduf" and tok.pos != "vn") or NOT_NOUN.fullmatch(tok.token)):
             break
+        elif depth == 0 and out and tok.token.startswith("在"):
+            break  # 党组织在籍山镇…: jieba joins the preposition to the next word
         out.append(tok.token)
     return "".join(out)
 
@@ -281,8 +335,13 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
     start = max([clause_start] + [s.quantity.end for s in previous if s.quantity.end <= q.start])
     head = sentence[start : q.start]
     head = re.sub(
-        r"(之中的|当中的|中的|中|内|里|的)?(已经|已|均|共|共计|总计|合计|累计|达|达到|为|是|有|已有|计)*$", "", head
+        r"(之中的|当中的|中的|中|内|里|的)?(已经|已|均|共|共计|总计|合计|累计|高达|多达|更是|达|达到|为|是|有|已有|计)*$",
+        "",
+        head,
     )
+    mixed = re.search(r"问题(及|和|与)(问题)?线索$", head)
+    if mixed:
+        return head[mixed.start() :]  # 问题及线索7000余件: counted as problems
     head = re.sub(r"的$", "", head)
     head = re.sub(r"(不少于|不低于|至少|不超过|不到|不足|超过|约|近)$", "", head)
     cut = max(
@@ -292,7 +351,8 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
         + [0]
     )
     noun = re.sub(r"^等", "", head[cut:].strip())  # A、B等制度15项: the noun is 制度
-    return "" if RECIPIENT.search(noun) and not noun_class(noun) else noun
+    handed_to = re.search(r"(移交|移送|转交|转办|交办|报送|提交|呈报|给|向)$", head[:cut])
+    return "" if RECIPIENT.search(noun) and (handed_to or not noun_class(noun)) else noun
 
 
 def _cue_region_end(sentence: str, clause_start: int, pos: int) -> int:
@@ -338,7 +398,7 @@ def _governing_cue(
     return cues[0] if cues else None
 
 
-def _frame_cue(sentence: str, q: Quantity) -> str | None:
+def _frame_cue(sentence: str, q: Quantity, noun_cls: str | None = None) -> str | None:
     """`对…开展巡察`, `将…纳入巡察`: the quantity sits between 对/将/把 and the verb closing the frame.
 
     The frame may run over several commas (对A等9个学院党组织,B等6个部门党组织…开展常规巡察); a
@@ -372,6 +432,9 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
             return None if closing[0].lastgroup == "other" else closing[0].lastgroup
         if closing:
             last = closing[-1]
+            fitting = [c for c in closing if (c.lastgroup, noun_cls) in TYPE_TABLE]
+            if noun_cls and last.lastgroup == "find" and (last.lastgroup, noun_cls) not in TYPE_TABLE and fitting:
+                return fitting[-1].lastgroup  # 对6个二级党组织巡察情况的反馈意见: the verb that fits the noun
             if last.lastgroup == "other":
                 # 开展巡察和经济责任审计: coordinated verbs, the inspection one counts.
                 joined = [
@@ -383,6 +446,8 @@ def _frame_cue(sentence: str, q: Quantity) -> str | None:
                     return "inspect"
             return last.lastgroup
         pos = clause_end + 1
+        if re.match(r"(?<![针面相绝核比应反])对(?![照接象标于比应])", sentence[pos : pos + 1]):
+            return None  # 对A突出…,对B突出…: the next clause opens its own frame
     return None
 
 
@@ -412,11 +477,12 @@ IMPLIED_NOUN = {
     "对村巡察": "village",
 }
 NEGATED_AFTER = re.compile(r"不到位|不力|不彻底|未完成|未到位|不实")
-NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未)[^，,。；;]{0,4}$")
+NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在|持续|继续)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
 POST_VERB = re.compile(
-    r"^(将|已|均|已经|先后|同步)?[^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
-    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)(?!干部|组|办|机构|人员|力量|工作人员)"
+    r"^(将|已|均|已经|先后|同步)?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
+    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖)?(?=$|[，,。；;]))"
+    r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
 # The same for other verbs: 问题线索11条,已全部移交…; 6名同志参加…培训; 2名村干部被责令辞职.
 POST_CUES = [
@@ -429,7 +495,7 @@ TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的(常规|专项|提级|交叉)?(巡察|巡视)|党|委|纪委)"
+    r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖)?($|[，,。；;])|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
 
 
@@ -438,7 +504,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     none = Seen(q, None, None, None)
     clause_start, clause_end = _clause_bounds(sentence, q.number_start)
     before_text = sentence[: q.start]
-    if q.unit in NEVER_UNITS or not q.unit or (q.is_chinese and q.value == 1 and q.unit not in ("轮", "轮次")):
+    households_of_units = q.unit == "户" and re.match(r"(被(巡察|巡视)|[^，,。；;]{0,6}(企业|单位))", sentence[q.end :])
+    if (
+        (q.unit in NEVER_UNITS and not households_of_units)
+        or not q.unit
+        or (q.is_chinese and q.value == 1 and q.unit not in ("轮", "轮次"))
+    ):
         return none  # 一个 is an article far more often than a count
     if (
         CHANGE_WORDS.search(before_text)
@@ -454,7 +525,6 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return _rounds(sentence, q, clause_start, clause_end)
 
     cues = _cues_left(sentence, clause_start, q.start)
-    frame = _frame_cue(sentence, q)
     noun = _noun_after(sentence, q, clause_end)
     noun_cls = noun_class(noun) if noun else None
     elided = False
@@ -465,7 +535,19 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         else:
             noun, noun_cls = _elided_noun(sentence, q, clause_start, cues, previous)
             elided = True
+    frame = _frame_cue(sentence, q, noun_cls)
+    unit_noun = noun_cls in ("org", "village", "township")
+    if unit_noun and frame != "inspect" and _feedback_frame(sentence, q, noun):
+        frame = "inspect"  # 向31个省区市反馈巡视情况; 三户被巡察企业
 
+    if TEAM_NOUN.match(noun) or re.search(
+        r"每(个|一个)?[^，,。；;]{0,4}组[^，,。；;]{0,4}$", sentence[clause_start : q.start]
+    ):
+        return Seen(q, None, noun, None)  # 10个巡视组, 每个组巡视两家单位: teams and per-team loads are not counts
+    if noun_cls == "village" and re.search(r".(所辖|下辖)", noun):
+        return Seen(q, None, noun, None)  # 6个镇所辖村: the hosts of the villages, not the villages
+    if q.unit in GROUP_UNITS | {"个"} and re.match(r"^(方面|大类|类)", noun):
+        return Seen(q, None, noun, None)  # 4个方面主要问题: groups of problems, not problems
     # What follows the counted noun (or the figure, when the noun stood before it or was elided).
     after_noun = sentence[q.end + len(noun) :] if noun and sentence.startswith(noun, q.end) else sentence[q.end :]
     # A place is counted only as a whole; followed by another noun it is a modifier:
@@ -481,6 +563,10 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)
     if re.search(r"总数|总量|应巡", noun) or re.match(r"(中的|中有|当中|之中)", after_noun):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
+    if unit_noun and re.match(r"^的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)", after_noun):
+        return Seen(q, None, noun, None)  # 3个设区市的市委书记: the units qualify people
+    if unit_noun and DENOMINATOR_AFTER.match(after_noun):
+        return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
     if (
         elided
         and not cues
@@ -494,14 +580,18 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
     # 全市2920个村(社区): the jurisdiction's total; 把全县16个乡镇…全部纳入巡察规划: the total, put into a plan.
     put_into_plan = re.match(r"[^。；;]{0,40}?纳入[^。；;，,]{0,6}(规划|计划|范围)", sentence[q.end :])
+    covered = unit_noun and re.match(r"^[^，,。；;]{0,12}(巡察|巡视)全覆盖", after_noun)
     if (
         (frame is None or put_into_plan)
         and TOTAL_MARKER.search(sentence[clause_start : q.start])
         and _cls(left_cue) != "inspect"
+        and not covered
     ):
         return Seen(q, None, noun, None)
     if frame is None and PARTNER_LIST.search(sentence[clause_start : q.start]):
         return Seen(q, None, noun, None)  # 与市纪委监委、市审计局等12家单位建立…机制: partners
+    if noun_cls == "problem" and re.match(r"^的?整改(情况|进展|进度|落实情况)", after_noun):
+        return Seen(q, None, noun, None)  # 对22个问题的整改情况进行检查: checked, not yet rectified
     if noun_cls == "clue" and cues and cues[0].lastgroup == "resolve":
         return Seen(q, None, noun, None)  # 巡察移交的问题线索已办结X条: handled by others, not transferred
     if left_cue is not None and NEGATED.search(sentence[: left_cue.start()]):
@@ -512,6 +602,23 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     post_cue = next((c for c, pattern in POST_CUES if pattern.match(after_noun)), None)
     if cue is None or cue == "other" or (post_cue and not people and (cue, noun_cls) not in TYPE_TABLE):
         cue = post_cue or cue
+    if unit_noun and cue == "resolve" and left_cue is not None and left_cue.group(0) == "完成":
+        cue = "inspect"  # 全县220个村级党组织,已完成153个: completing units is inspecting them
+    if (
+        unit_noun
+        and re.match(r"^(突出|聚焦|重点|围绕|紧盯|着重|侧重)", after_noun)
+        and re.search(r"巡视|巡察", sentence[: q.start])
+        and re.search(r"对[^，,。；;]*$", sentence[: q.start])
+    ):
+        frame = cue = "inspect"  # 开展第九轮巡视,对17个市州突出“全面体检”: the focus of each target group
+    if unit_noun and cue is None and frame is None and INSPECTED_MODIFIER.match(sentence[q.end :]):
+        cue = "inspect"  # 本轮9个被巡察单位: no verb, the modifier says they were inspected
+    if unit_noun and (cue is None or cue == "other") and frame is None:
+        cue = (
+            _list_continuation(sentence, clause_start, q, previous)
+            or _involving(sentence, clause_start, previous)
+            or cue
+        )
     inherited_cue = None
     if cue is None:
         inherited_cue = _breakdown_cue(sentence, clause_start, previous)
@@ -531,10 +638,51 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and re.fullmatch(r"(了|到位|完成|完毕)?", sentence[left_cue.end() : q.start])
     ):
         noun_cls = IMPLIED_NOUN[left_cue.group(0)]
-    if cue == inherited_cue and (cue, noun_cls) not in TYPE_TABLE:
+    if cue == inherited_cue and (noun_cls is None or ((cue, noun_cls) not in TYPE_TABLE and previous[-1].kind)):
+        # 其中形式主义问题XX个 takes the class of the total it breaks down; not when that total
+        # went untyped (线索411件,其中…169件).
         noun_cls = next((seen.noun_cls for seen in reversed(previous) if seen.kind and seen.noun_cls), None)
     kind = TYPE_TABLE.get((cue, noun_cls)) if noun_cls else None
     return Seen(q, kind, noun, cue, noun_cls)
+
+
+# 62个县直单位已完成巡察51个: a later count of the same units in the clause makes this one the whole.
+DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^，,。；;\d]{0,8}\d+(个|家|所)($|[)）,，。；;])")
+
+
+def _feedback_frame(sentence: str, q: Quantity, noun: str) -> bool:
+    """`向…N个X…反馈`: the units a team reports its findings to are the units it inspected."""
+    start, end = _sentence_bounds(sentence, q.start, q.end)
+    opener = sentence.rfind("向", start, q.start)
+    if opener < 0 or any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(sentence, opener + 1, q.start)):
+        return False
+    after = sentence[q.end + len(noun) if sentence.startswith(noun, q.end) else q.end : end]
+    return bool(re.match(r"^[^，,。；;]{0,60}?反馈", after))
+
+
+def _list_continuation(sentence: str, clause_start: int, q: Quantity, previous: list[Seen]) -> str | None:
+    """巡视11个县(市、区),75个省直部门: a list of inspected units split by a comma shares its verb."""
+    if sentence[clause_start : q.start].strip("、 "):
+        return None
+    last = next((p for p in reversed(previous) if p.quantity.end <= clause_start), None)
+    if last is None or last.kind not in ("orgs_inspected", "villages_inspected", "townships_inspected"):
+        return None
+    gap = sentence[last.quantity.end : clause_start]
+    return last.cue if len(gap) <= len(last.noun or "") + 14 and not re.search(r"[\d。；;]", gap) else None
+
+
+UNIT_KINDS = ("orgs_inspected", "villages_inspected", "townships_inspected")
+
+
+def _involving(sentence: str, clause_start: int, previous: list[Seen]) -> str | None:
+    """已开展四轮巡视,涉及31个省区市: units an inspection covered, named after 涉及 in a sentence about
+    the inspection itself (not after a count of problems: 发现问题23个,涉及12个单位)."""
+    if not re.match(r"^(共|分别|先后)?涉及", sentence[clause_start:]):
+        return None
+    earlier = sentence[_sentence_bounds(sentence, clause_start, clause_start)[0] : clause_start]
+    if not re.search(r"巡视|巡察", earlier) or any(p.kind and p.kind not in (*UNIT_KINDS, "rounds") for p in previous):
+        return None
+    return "inspect"
 
 
 def _elided_noun(
@@ -617,10 +765,24 @@ def _future_jiang(before: str) -> bool:
     return any(not PREPOSITIONAL_JIANG.match(before, m.end()) for m in re.finditer(r"(?<![即])将(?![来近])", before))
 
 
+# A whole term's targets (巡视对象共有285个, 高达8607个): the task to cover, not what was covered.
+TERM_TARGETS = re.compile(r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$")
+# News that a round has stationed: 已全部进驻, 陆续进驻, 完成进驻, 进驻工作结束, 全面展开.
+ROUND_STARTED = re.compile(
+    r"(已|全部|陆续|均|完成)[^，,。；;]{0,4}进驻|进驻(工作)?(完成|结束|到位)|全面展开|正在[^，,。；;]{0,20}(展开|开展)"
+)
+
+
 def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None) -> str:
     before = sentence[:q_start]
     after = sentence[q_end:] if q_end is not None else ""
-    if PLAN_SENTENCE.search(before) or PLAN_AFTER.match(after) or _future_jiang(before):
+    if TERM_TARGETS.search(before):
+        return "planned"
+    plan_hits = [m.group(0) for m in PLAN_SENTENCE.finditer(before)]
+    jiang_only = all(h.startswith("将") for h in plan_hits) and not PLAN_AFTER.match(after)
+    if (plan_hits or PLAN_AFTER.match(after) or _future_jiang(before)) and not (
+        ctx.round_started and jiang_only and not ctx.planned_block and not ctx.plan_document
+    ):
         return "planned"
     if ctx.plan_document and BACKGROUND_HEADING.search(ctx.heading) and not PLAN_HEADING.search(ctx.heading):
         return "achieved"
@@ -687,9 +849,14 @@ def extract_passage(sentences: Sequence[str], ctx: Context) -> list[list[Indicat
     return out
 
 
+GROUP_UNITS = {"项", "类", "大类", "方面"}
+
+
 def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indicator], list[Seen]]:
     out: list[Indicator] = []
     previous: list[Seen] = list(carry)
+    # Converters leave a comma before or after an enumeration comma (地方,、单位): read it as one.
+    sentence = re.sub(r"[,，](?=、)|(?<=、)[,，]", "、", sentence)
     ordinal_spans = []
     for a, b, count in _rounds_from_ordinals(sentence):
         ordinal_spans.append((a, b))
@@ -709,11 +876,16 @@ def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indic
             )
         )
     quantities = find_quantities(sentence)
+    found_and_resolved = False
     for i, q in enumerate(quantities):
         if any(a <= q.number_start < b for a, b in ordinal_spans):
             continue
+        # 14项28个具体问题: groups, then the items; the items are the figure.
+        if i + 1 < len(quantities) and quantities[i + 1].start == q.end and q.unit in GROUP_UNITS:
+            previous.append(Seen(q, None, None, None))
+            continue
         # Compound counts (31件42人): the second figure counts the same items another way.
-        if i > 0 and quantities[i - 1].end == q.start:
+        if i > 0 and quantities[i - 1].end == q.start and quantities[i - 1].unit not in GROUP_UNITS:
             previous.append(Seen(q, None, None, None))
             continue
         seen = classify_quantity(sentence, q, previous)
@@ -728,6 +900,9 @@ def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indic
             clause_start, _ = _clause_bounds(sentence, q.number_start)
             if FOUND_AND_RESOLVED.search(sentence, clause_start, q.start):
                 kinds = ["problems_found", "problems_resolved"]
+            elif found_and_resolved and BREAKDOWN.match(sentence[clause_start:]):
+                kinds = ["problems_found"]  # 发现并推动解决问题120个,其中…问题30个: a part of what was found
+            found_and_resolved = len(kinds) == 2
         for k in kinds:
             out.append(Indicator(k, q.value, q.masked, q.qualifier, mod, q.unit, noun, subj, per, q.start, q.end))
     return out, previous[len(carry) :]

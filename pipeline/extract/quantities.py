@@ -153,7 +153,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 continue  # part of a Latin word
             value = None
         elif is_chinese:
-            if CHINESE_NUMBER_WORDS.match(sentence[a:]) or (a > 0 and sentence[a - 1] in "第初周星礼"):
+            if CHINESE_NUMBER_WORDS.match(sentence[a:]) or (a > 0 and sentence[a - 1] in "第初周星礼“‘\"'"):
+                # 第三, 初五 …; “六项纪律”, “四个一”: a quoted numeral opens a slogan's name
                 continue
             value = chinese_to_number(m.group("chinese"))
             if value is None:
@@ -173,6 +174,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 qualifier, pos = q, pos + len(word)
                 break
         unit = "%" if percent_words is not None else _unit_at(sentence, pos)
+        if not unit and not is_chinese and sentence[pos : pos + 1] == " " and _unit_at(sentence, pos + 1):
+            pos += 1  # 4 家 (a space left between figure and measure word)
+            unit = _unit_at(sentence, pos)
         if is_chinese and not unit:
             continue
         if is_chinese and m.group("chinese") in ("一",) and unit in ("些", "批", "类"):

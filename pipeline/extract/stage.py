@@ -11,6 +11,7 @@ from pipeline.extract.indicators import (
     PLAN_HEADING,
     PLAN_PASSAGE_START,
     PLAN_TITLE,
+    ROUND_STARTED,
     SUMMARY_TITLE,
     Context,
     Indicator,
@@ -51,6 +52,7 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
     plan_document = bool(
         document_title and PLAN_TITLE.search(document_title) and not SUMMARY_TITLE.search(document_title)
     )
+    round_started = any(ROUND_STARTED.search(str(t)) for t in passages.text)
     contexts: dict[int, Context] = {}
     planned_block = False
     latest_year = 0
@@ -68,7 +70,9 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
             start = PLAN_PASSAGE_START.match(text)
             if start and latest_year and int(start.group(1)) > latest_year:
                 planned_block = True
-        contexts[int(p.passage_id)] = Context(str(p.heading or ""), question, text, planned_block, plan_document)
+        contexts[int(p.passage_id)] = Context(
+            str(p.heading or ""), question, text, planned_block, plan_document, round_started
+        )
         years = [int(y) for y in re.findall(r"(20\d\d)年", text)]
         if years and not planned_block:
             latest_year = max(latest_year, *years)
