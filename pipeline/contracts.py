@@ -311,6 +311,7 @@ def check_contract(name: str, table: pd.DataFrame) -> None:
         raise ContractViolation(f"{name}: missing columns {missing}")
     if table.empty:
         return
+    table = table.reset_index(drop=True)
     try:
         contract.schema.validate(table, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -1,0 +1,154 @@
+"""Published outputs on the sample run: contracts, CSVs that parse back, the workbook, DuckDB views,
+report.html in a real headless browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.contracts import TABLES, ContractViolation, check_contract
+
+
+def test_publish_every_table_holds_its_contract(sample_run: Path) -> None:
+    for name in TABLES:
+        table = pd.read_parquet(sample_run / f"{name}.parquet")
+        check_contract(name, table)
+        assert [c.name for c in TABLES[name].columns if c.name not in table.columns] == [] or table.empty, name
+
+
+@pytest.mark.parametrize(
+    ("name", "breaks", "message"),
+    [
+        ("indicators", lambda t: pd.concat([t, t.head(1)]), "repeat the grain"),
+        ("indicators", lambda t: t.assign(evidence=None), "nulls"),
+        ("indicators", lambda t: t.assign(indicator="bogus"), "isin"),
+        ("indicators", lambda t: t.assign(role="sum"), "isin"),
+        ("figures", lambda t: t.assign(conflict=None), "nulls"),
+        ("panel", lambda t: pd.concat([t, t.head(1)]), "repeat the grain"),
+        ("documents", lambda t: t.drop(columns=["province"]), "missing columns"),
+    ],
+)
+def test_publish_contract_violations_are_caught(sample_run: Path, name: str, breaks: object, message: str) -> None:
+    table = pd.read_parquet(sample_run / f"{name}.parquet")
+    with pytest.raises(ContractViolation, match=message):
+        check_contract(name, breaks(table))  # type: ignore[operator]
+
+
+def test_publish_every_csv_parses_back(sample_run: Path) -> None:
+    csvs = sorted((sample_run / "csv").glob("*.csv"))
+    assert {"documents", "passages", "indicators", "figures", "panel", "reports"} <= {p.stem for p in csvs}
+    for path in csvs:
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
+        back = pd.read_csv(path, encoding="utf-8-sig")
+        table = pd.read_parquet(sample_run / f"{path.stem}.parquet")
+        assert len(back) == len(table) and list(back.columns) == list(table.columns), path.name
+        for col in table.columns:
+            sample = table[col].dropna()
+            if len(sample) and hasattr(sample.iloc[0], "__len__") and not isinstance(sample.iloc[0], str):
+                for cell in back[col].dropna():
+                    assert isinstance(json.loads(cell), list | dict), (path.name, col, cell)
+    docs = pd.read_csv(sample_run / "csv" / "documents.csv", encoding="utf-8-sig")
+    assert pd.to_datetime(docs.published.dropna(), format="%Y-%m-%d").notna().all()
+
+
+def test_publish_documents_have_a_date_region_columns_and_display_names(sample_run: Path) -> None:
+    docs = pd.read_parquet(sample_run / "documents.parquet")
+    assert pd.api.types.is_datetime64_any_dtype(docs.published)
+    assert docs.published.notna().sum() >= 5
+    assert docs[["province", "city", "county"]].notna().any(axis=1).sum() >= 10
+    indicators = pd.read_parquet(sample_run / "indicators.parquet")
+    assert (indicators.loc[indicators.indicator == "problems_found", "indicator_name"] == "发现问题数").all()
+    passages = pd.read_parquet(sample_run / "passages.parquet")
+    named = passages[passages.themes.map(len) > 0].iloc[0]
+    assert len(named.theme_names) == len(named.themes) and re.search(r"[\u4e00-\u9fff]", named.theme_names[0])
+
+
+def test_publish_workbook_has_a_sheet_per_table_and_a_data_dictionary(sample_run: Path) -> None:
+    with zipfile.ZipFile(sample_run / "xuncha.xlsx") as book:
+        workbook = book.read("xl/workbook.xml").decode("utf-8")
+        strings = book.read("xl/sharedStrings.xml").decode("utf-8")
+    sheets = re.findall(r'<sheet name="([^"]+)"', workbook)
+    assert sheets[0] == "data_dictionary"
+    assert {"documents", "indicators", "figures", "panel", "reports", "passages"} <= set(sheets)
+    assert "发现问题数" in strings and "figure_id" in strings
+
+
+def test_publish_duckdb_views_answer_the_usual_questions(sample_run: Path) -> None:
+    con = duckdb.connect(str(sample_run / "xuncha.duckdb"), read_only=True)
+    try:
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        assert {
+            "figures_by_region_year_type",
+            "theme_shares_by_document",
+            "theme_shares_by_year",
+            "figure_evidence",
+        } <= views
+        by_region = con.execute("SELECT count(*), sum(value) FROM figures_by_region_year_type").fetchone()
+        shares = con.execute("SELECT max(share), min(share) FROM theme_shares_by_document").fetchone()
+        evidence = con.execute("SELECT count(*), count(passage), count(source) FROM figure_evidence").fetchone()
+        figures = con.execute("SELECT count(*) FROM figures").fetchone()
+    finally:
+        con.close()
+    assert by_region is not None and by_region[0] > 10
+    assert shares is not None and 0 < shares[1] <= shares[0] <= 1
+    assert evidence is not None and figures is not None and evidence[0] == evidence[1] == evidence[2] == figures[0]
+
+
+def test_publish_report_is_self_contained(sample_run: Path) -> None:
+    page = (sample_run / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)  # nothing loaded from the network
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    for section in ("summary", "quality", "panel", "themes", "changes", "evidence"):
+        assert f'id="{section}"' in page
+    assert "<mark>" in page and "发现问题数" in page and "What changed in run" in page
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (.ci/run installs it: apt-get install chromium)")
+def test_publish_report_renders_in_headless_chromium(sample_run: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    assert CHROMIUM is not None
+    url = (sample_run / "report.html").resolve().as_uri()
+    with tempfile.TemporaryDirectory() as profile:
+        base = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}"]
+        dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
+        shot = tmp_path / "report.png"
+        subprocess.run(
+            [*base, f"--screenshot={shot}", "--window-size=1200,1600", "--hide-scrollbars", url],
+            capture_output=True,
+            timeout=120,
+        )
+    # the DOM the browser built: charts with their Chinese labels, the evidence view
+    for chart in ("chart-panel-region", "chart-panel-year", "chart-themes"):
+        assert f'id="{chart}"' in dom, chart
+    labels = re.findall(r'<text class="label"[^>]*>([^<]+)</text>', dom)
+    assert labels and all(re.search(r"[\u4e00-\u9fff]", label) for label in labels)
+    assert "<mark>" in dom
+    # the screenshot is not blank: the bars' colours are painted
+    image = Image.open(shot).convert("RGB")
+    colours = image.getcolors(maxcolors=1_000_000) or []
+    assert len(colours) > 50
+    painted = {c for _, c in colours}
+    assert (43, 108, 176) in painted  # the first bar colour, #2b6cb0
