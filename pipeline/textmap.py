@@ -36,7 +36,7 @@ class MappedText:
     @classmethod
     def of_document(cls, doc: Any) -> MappedText:
         """The normalized text of a row of the `normalized` table (text + per-character raw spans)."""
-        return cls(str(doc.text), tuple(doc.char_raw_start), tuple(doc.char_raw_end))
+        return cls(str(doc.text), _ints(doc.char_raw_start), _ints(doc.char_raw_end))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -93,3 +93,9 @@ class MappedText:
         starts.extend(self.starts[pos:])
         ends.extend(self.ends[pos:])
         return MappedText("".join(text), tuple(starts), tuple(ends))
+
+
+def _ints(values: Any) -> tuple[int, ...]:
+    """Offsets as Python ints: a table read back from Arrow holds NumPy arrays, whose scalars made
+    every `raw_span` (a `max` over a slice, once per token) several times slower."""
+    return tuple(values.tolist() if hasattr(values, "tolist") else values)
