@@ -1,16 +1,27 @@
-"""Throughput benchmark (`make bench`): each stage on the sample corpus text, and the segment
-stage against bare `jieba.lcut` on the same text, reported as a ratio."""
+"""Throughput benchmark (`make bench`): each stage on the sample corpus text, the segment stage
+against bare `jieba.lcut` on the same text; then, for N synthetic reports, every stage command and a
+whole refresh with each executor (local pool, Dask LocalCluster), each in a fresh process, against
+bare single-process `jieba.lcut` over the same files in the same run, with the peak resident
+memory of the main process and of the largest worker (`resource.getrusage`, RUSAGE_SELF and
+RUSAGE_CHILDREN: a pool's or a LocalCluster's worker processes are children once they exit); and
+the refresh with nothing changed and with one report added. Written to build/bench/results.json
+and build/bench/results.md. Timings on a machine shared with other work are noisy: the load
+average at the end is recorded with them."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,6 +29,7 @@ from pipeline.config import OpenccMode, Segmenter
 from pipeline.ingest import discover, ingest
 from pipeline.normalize import converter, normalize
 from pipeline.segment import passages, sentences, tokens
+from pipeline.stages import STAGE_NAMES
 from pipeline.words import DomainTokenizer
 
 
@@ -53,62 +65,245 @@ def synthetic_corpus(input_dir: Path, target: Path, n_reports: int) -> int:
     return chars
 
 
-def bench_refresh(input_dir: Path, n_reports: int, results: dict[str, float]) -> None:
-    """The weekly job at scale: a full refresh of `n_reports`, a refresh with nothing changed,
-    and one added report, each timed as a whole run in this process."""
+# --- the refresh at scale: N synthetic reports, each stage and end to end, both executors ----------
+
+# Every stage's own command, in order, each in a fresh process: its time and peak memory alone.
+STAGE_STEPS = tuple(name for name in STAGE_NAMES)
+
+
+def _child(spec_json: str) -> None:
+    """In a fresh interpreter: one refresh (up to a stage) of the bench corpus, then its wall time
+    and peak resident memory (this process, and the largest of its finished children: the pool
+    workers or the LocalCluster's worker processes) as one JSON line."""
+    import resource
+
     from pipeline.config import Settings
-    from pipeline.runner import default_workers, refresh
+    from pipeline.runner import Executor, refresh
     from pipeline.store import Layout
 
+    spec = json.loads(spec_json)
+    settings = Settings(theme_model_dir=Path(spec["theme_model_dir"])) if spec.get("theme_model_dir") else Settings()
+    started = time.perf_counter()
+    result = refresh(
+        Path(spec["input"]),
+        Layout(Path(spec["output"])),
+        settings,
+        until=spec["until"],
+        workers=spec["workers"],
+        executor=Executor(spec["executor"]),
+        scheduler=spec.get("scheduler"),
+        lock_timeout=600,
+    )
+    seconds = time.perf_counter() - started
+    self_kb = _own_peak_kb()
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "seconds": seconds,
+                "exit_code": result.exit_code,
+                "processed": result.counts.get("processed", 0),
+                "peak_rss_main_mb": round(self_kb / 1024, 1),
+                "peak_rss_worker_mb": round(children_kb / 1024, 1),
+            }
+        ),
+        flush=True,
+    )
+
+
+def _own_peak_kb() -> int:
+    """This process's peak resident memory. Linux keeps `ru_maxrss` across exec, so a child started
+    by the (large) bench process would report the parent's size; VmHWM is the new process's own."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _run_child(spec: dict[str, object]) -> dict[str, float]:
+    code = "import sys; from pipeline.bench import _child; _child(sys.argv[1])"
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True, check=False)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if done.returncode or line is None:
+        raise RuntimeError(f"bench run {spec} failed ({done.returncode}): {done.stderr[-2000:]}")
+    out: dict[str, float] = json.loads(line.removeprefix("BENCH "))
+    return out
+
+
+def _rates(n_docs: int, chars: int, seconds: float) -> dict[str, float]:
+    return {
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(n_docs / seconds, 1),
+        "chars_per_s": round(chars / seconds),
+    }
+
+
+def _jieba_seconds(texts: list[str]) -> float:
+    """Bare single-process jieba.lcut (default dictionary, no lexicon) over the same raw texts."""
+    import jieba
+
+    bare = jieba.Tokenizer()
+    bare.initialize()
+    started = time.perf_counter()
+    for t in texts:
+        bare.lcut(t)
+    return time.perf_counter() - started
+
+
+def bench_scale(
+    input_dir: Path,
+    n_reports: int,
+    executors: tuple[str, ...],
+    per_stage: bool,
+    workers: int,
+    scheduler: str | None = None,
+    theme_model_dir: Path | None = None,
+) -> dict[str, object]:
+    """One corpus of `n_reports`: for each executor, each stage command in turn (when `per_stage`)
+    and a whole refresh, each in a fresh process; then, on the last output, a refresh with
+    nothing changed and one with a report added."""
     work = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
     try:
         corpus = work / "raw"
-        chars = synthetic_corpus(input_dir, corpus, n_reports + 1)
+        synthetic_corpus(input_dir, corpus, n_reports + 1)
         extra = sorted(corpus.rglob("report_*"))[-1]
         held = work / extra.name
         extra.rename(held)
-        layout = Layout(work / "out")
-        import jieba
-
-        bare = jieba.Tokenizer()
-        bare.initialize()
         texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("report_*"))]
-        started = time.perf_counter()
-        for t in texts:
-            bare.lcut(t)
-        t_jieba = time.perf_counter() - started
-        workers = default_workers()
-        started = time.perf_counter()
-        refresh(corpus, layout, Settings(), workers=workers)
-        t_full = time.perf_counter() - started
-        started = time.perf_counter()
-        refresh(corpus, layout, Settings(), workers=workers)
-        t_noop = time.perf_counter() - started
+        chars = sum(map(len, texts))
+        t_jieba = _jieba_seconds(texts)
+        del texts
+        result: dict[str, object] = {
+            "reports": n_reports,
+            "chars": chars,
+            "workers": workers,
+            "jieba_lcut": _rates(n_reports, chars, t_jieba),
+        }
+        print(f"bench {n_reports} reports ({chars:,} chars): bare jieba.lcut {t_jieba:.1f} s", flush=True)
+        out = work / "out"
+        for executor in executors:
+            runs: dict[str, object] = {}
+            base: dict[str, object] = {"input": str(corpus), "workers": workers, "executor": executor}
+            if theme_model_dir:
+                base["theme_model_dir"] = str(theme_model_dir.resolve())
+            if executor == "dask" and scheduler:
+                base["scheduler"] = scheduler
+            if per_stage:
+                stage_out = work / f"stages-{executor}"
+                stages: dict[str, object] = {}
+                for name in STAGE_STEPS:
+                    r = _run_child({**base, "output": str(stage_out), "until": name})
+                    stages[name] = {
+                        **_rates(n_reports, chars, r["seconds"]),
+                        "peak_rss_main_mb": r["peak_rss_main_mb"],
+                        "peak_rss_worker_mb": r["peak_rss_worker_mb"],
+                    }
+                    print(f"  {executor:5} {name:10} {r['seconds']:7.1f} s", flush=True)
+                shutil.rmtree(stage_out, ignore_errors=True)
+                runs["stages"] = stages
+            shutil.rmtree(out, ignore_errors=True)
+            r = _run_child({**base, "output": str(out), "until": "publish"})
+            runs["end_to_end"] = {
+                **_rates(n_reports, chars, r["seconds"]),
+                "vs_jieba_lcut": round(t_jieba / r["seconds"], 3),
+                "peak_rss_main_mb": r["peak_rss_main_mb"],
+                "peak_rss_worker_mb": r["peak_rss_worker_mb"],
+            }
+            print(
+                f"  {executor:5} end to end {r['seconds']:7.1f} s = {t_jieba / r['seconds']:.2f}x bare jieba.lcut; "
+                f"peak RSS main {r['peak_rss_main_mb']:.0f} MB, worker {r['peak_rss_worker_mb']:.0f} MB",
+                flush=True,
+            )
+            result[executor] = runs
+        # The weekly job on the last executor's output: nothing changed, then one report added.
+        base = {"input": str(corpus), "workers": workers, "executor": executors[-1], "output": str(out)}
+        if theme_model_dir:
+            base["theme_model_dir"] = str(theme_model_dir.resolve())
+        if executors[-1] == "dask" and scheduler:
+            base["scheduler"] = scheduler
+        noop = _run_child({**base, "until": "publish"})
         held.rename(extra)
-        started = time.perf_counter()
-        refresh(corpus, layout, Settings(), workers=workers)
-        t_add = time.perf_counter() - started
+        added = _run_child({**base, "until": "publish"})
+        result["refresh_nothing_changed_s"] = round(noop["seconds"], 2)
+        result["refresh_one_added_s"] = round(added["seconds"], 2)
+        result["refresh_executor"] = executors[-1]
+        print(
+            f"  refresh with nothing changed {noop['seconds']:.2f} s; one report added {added['seconds']:.2f} s",
+            flush=True,
+        )
+        return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    results.update(
-        reports=n_reports,
-        chars=chars,
-        workers=workers,
-        full_refresh_s=round(t_full, 2),
-        full_refresh_chars_per_s=round(chars / t_full),
-        jieba_lcut_s=round(t_jieba, 2),
-        full_refresh_vs_jieba=round(t_jieba / t_full, 3),
-        refresh_nothing_changed_s=round(t_noop, 2),
-        refresh_one_added_s=round(t_add, 2),
-    )
-    print(
-        f"refresh: {n_reports} reports ({chars:,} chars) with {workers} workers in {t_full:.1f}s "
-        f"= {t_jieba / t_full:.2f}x the throughput of bare single-process jieba.lcut ({t_jieba:.1f}s)"
-    )
-    print(f"  nothing changed: {t_noop:.2f}s (target < 2 s); one report added: {t_add:.2f}s (target < 5 s)")
 
 
-def main(input_dir: Path, repeat: int, reports: int = 0) -> int:
+def results_markdown(scale: list[dict[str, Any]], segment_vs_jieba: float | None) -> str:
+    """The table the README quotes."""
+    lines = [
+        "| reports | characters | executor | step | seconds | documents/s | characters/s | × bare jieba.lcut "
+        "| peak RSS main / worker (MB) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in scale:
+        jieba_s = r["jieba_lcut"]["seconds"]
+        lines.append(
+            f"| {r['reports']:,} | {r['chars']:,} | — | bare `jieba.lcut`, 1 process | {jieba_s} "
+            f"| {r['jieba_lcut']['docs_per_s']} | {r['jieba_lcut']['chars_per_s']:,} | 1.00 | |"
+        )
+        for executor in ("local", "dask"):
+            if executor not in r:
+                continue
+            runs = r[executor]
+            for name, st in runs.get("stages", {}).items():
+                lines.append(
+                    f"| {r['reports']:,} | {r['chars']:,} | {executor} | stage `{name}` | {st['seconds']} "
+                    f"| {st['docs_per_s']} | {st['chars_per_s']:,} | {jieba_s / st['seconds']:.2f} "
+                    f"| {st['peak_rss_main_mb']:.0f} / {st['peak_rss_worker_mb']:.0f} |"
+                )
+            e = runs["end_to_end"]
+            lines.append(
+                f"| {r['reports']:,} | {r['chars']:,} | {executor} | **end to end** | {e['seconds']} "
+                f"| {e['docs_per_s']} | {e['chars_per_s']:,} | **{e['vs_jieba_lcut']:.2f}** "
+                f"| {e['peak_rss_main_mb']:.0f} / {e['peak_rss_worker_mb']:.0f} |"
+            )
+    lines += [
+        "",
+        "| reports | executor | refresh, nothing changed (s) | refresh, one report added (s) |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['reports']:,} | {r['refresh_executor']} | {r['refresh_nothing_changed_s']} "
+        f"| {r['refresh_one_added_s']} |"
+        for r in scale
+    ]
+    if segment_vs_jieba is not None:
+        lines += [
+            "",
+            f"Segment stage (default `fast` segmenter) alone: {segment_vs_jieba:.2f}x the time of bare jieba.lcut.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(
+    input_dir: Path,
+    repeat: int,
+    reports: list[tuple[int, bool]] | None = None,  # (N, full: per stage and every executor)
+    executors: tuple[str, ...] = ("local", "dask"),
+    workers: int | None = None,
+    scheduler: str | None = None,
+    theme_model_dir: Path | None = None,
+) -> int:
+    """Stage throughput on the sample text (repeated), then the refresh at scale for each
+    (N, per-stage) in `reports`."""
+    from pipeline.runner import default_workers
+
+    reports = reports or []
+    workers = workers or default_workers()
     raw = ingest(discover(input_dir), input_dir)
     raw = raw[raw.error.isna()]
     # Repeat the corpus so timings are well above timer noise; ids stay unique per copy.
@@ -155,11 +350,15 @@ def main(input_dir: Path, repeat: int, reports: int = 0) -> int:
     print(f"  extract stage                      {chars / t_extract / 1e3:9.0f} k chars/s")
     ratio = results[Segmenter.FAST] / t_bare
     print(f"bench: segment stage (default, fast) takes {ratio:.2f}x the time of bare jieba.lcut (target: within 2x)")
-    results_out: dict[str, float] = {"segment_vs_jieba_time": round(ratio, 3)}
-    if reports:
-        bench_refresh(input_dir, reports, results_out)
+    results_out: dict[str, Any] = {"segment_vs_jieba_time": round(ratio, 3), "scale": []}
+    for n, full in reports:
+        # A full size: every stage and every executor; a larger one: the local executor end to end.
+        runs = executors if full else ("local",)
+        results_out["scale"].append(bench_scale(input_dir, n, runs, full, workers, scheduler, theme_model_dir))
+    results_out["machine"] = {"cores": default_workers(), "load_average_at_end": list(os.getloadavg())}
     out = Path("build") / "bench" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results_out, indent=1), encoding="utf-8")
-    print(f"bench: results written to {out}")
+    (out.parent / "results.md").write_text(results_markdown(results_out["scale"], ratio), encoding="utf-8")
+    print(f"bench: results written to {out} and {out.parent / 'results.md'}")
     return 0

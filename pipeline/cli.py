@@ -247,7 +247,22 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure stage throughput and refresh times")
     bench.add_argument("--input", default="corpora/sample/raw")
     bench.add_argument("--repeat", type=int, default=20, help="how many times the corpus text is repeated")
-    bench.add_argument("--reports", type=int, default=2000, help="size of the synthetic corpus for refresh timings")
+    bench.add_argument(
+        "--reports",
+        default="1000,10000",
+        help="sizes of the synthetic corpora (comma-separated, default 1000,10000; 0 skips the refresh at scale)",
+    )
+    bench.add_argument(
+        "--full-up-to",
+        type=int,
+        default=1000,
+        help="sizes up to this get every stage timed alone and every executor; larger ones the local "
+        "executor end to end, so `make bench` stays under 25 min on 2 cores (default 1000)",
+    )
+    bench.add_argument("--executors", default="local,dask", help="executors to time (default local,dask)")
+    bench.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    bench.add_argument("--scheduler", default=None, help="time Dask on this scheduler instead of a LocalCluster")
+    bench.add_argument("--theme-model-dir", default=None, help="theme model folder (default: the shipped one)")
     return parser
 
 
@@ -273,5 +288,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from pipeline.bench import main as bench_main
 
-        return bench_main(Path(args.input), args.repeat, args.reports)
+        sizes = [int(n) for n in str(args.reports).split(",") if int(n) > 0]
+        return bench_main(
+            Path(args.input),
+            args.repeat,
+            [(n, n <= args.full_up_to) for n in sizes],
+            tuple(e.strip() for e in str(args.executors).split(",") if e.strip()),
+            args.workers,
+            args.scheduler,
+            Path(args.theme_model_dir) if args.theme_model_dir else None,
+        )
     return EXIT_FATAL
