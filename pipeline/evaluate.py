@@ -204,6 +204,11 @@ def score_indicators(gold: list[dict[str, Any]], predicted: pd.DataFrame, raw_te
                 role_ok += got == g["role"]
                 pair = f"{g['role']}->{got}"
                 scores.role_confusion[pair] = scores.role_confusion.get(pair, 0) + 1
+                if got != g["role"]:
+                    scores.misses.append(
+                        f"role {g['doc']} {kind} {g.get('value')} gold={g['role']} got={got}"
+                        f" ({preds.at[i, 'role_rule']}): {g.get('quote')}"
+                    )
             if "year" in g and "year" in preds:
                 scores.year_pairs += 1
                 got_year = preds.at[i, "year"]

@@ -20,11 +20,12 @@ RESOLVED_COLUMNS = ["role", "parent", "role_rule", "year", "year_start", "year_e
 ROLES = ("total", "part", "repeat")
 ROLE_RULES = (
     "standalone",
-    "same_figure_before",
+    "same_figure_elsewhere",
     "back_reference",
     "breakdown_in_sentence",
     "breakdown_next_sentence",
     "items_sum_to_total",
+    "items_under_previous_total",
 )
 YEAR_RULES = (
     "sentence_year",
@@ -199,6 +200,7 @@ class _Figure:
     passage_id: int
     sentence_id: int
     prefix: str  # the sentence's text before the figure
+    passage_len: int = 0  # length of its passage: a figure restated in a headline or lead stands in a shorter one
 
 
 def _enumerated_total(
@@ -219,19 +221,23 @@ def _enumerated_total(
     return None
 
 
+# Below this a value recurring in a report is as likely another count (1 round, 0 people) as a restatement.
+RESTATED_MIN_VALUE = 10
+# A headline, sub-heading or one-line lead is shorter than this; the figure's main mention is in a longer passage.
+MAIN_PASSAGE_MIN = 60
+
+
 def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]:
     """index -> (role, parent raw_start, rule), in reading order."""
     out: dict[Any, tuple[str, int | None, str]] = {}
-    seen: dict[tuple[str, float], int] = {}  # (indicator, value) -> raw_start of its first mention
     by_sentence: dict[tuple[int, int], list[_Figure]] = {}
-    for f in sorted(figures, key=lambda f: (f.norm, f.indicator)):
+    ordered = sorted(figures, key=lambda f: (f.norm, f.indicator))
+    for f in ordered:
         key = (f.passage_id, f.sentence_id)
         same_sentence = by_sentence.setdefault(key, [])
         role: tuple[str, int | None, str] = ("total", None, "standalone")
         if BACK_REFERENCE.search(f.prefix[-6:]):
             role = ("repeat", None, "back_reference")
-        elif not f.masked and f.value is not None and (f.indicator, f.value) in seen:
-            role = ("repeat", None, "same_figure_before")
         else:
             cue = None
             for m in BREAKDOWN.finditer(f.prefix):
@@ -257,9 +263,49 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
                     out[item.index] = role
         out[f.index] = role
         same_sentence.append(f)
-        if role[0] != "repeat" and not f.masked and f.value is not None:
-            seen.setdefault((f.indicator, f.value), f.start)
+    _items_under_a_total(by_sentence, out)
+    _restated(ordered, out)
     return out
+
+
+def _items_under_a_total(
+    by_sentence: dict[tuple[int, int], list[_Figure]], out: dict[Any, tuple[str, int | None, str]]
+) -> None:
+    """Two or more totals of one type listed in a sentence (开展了7轮巡察。对9个县直单位、25个村…)
+    under a total of that type in the sentence before, at least their sum: parts of it."""
+    for (passage_id, sentence_id), figures in by_sentence.items():
+        by_type: dict[str, list[_Figure]] = {}
+        for f in figures:
+            if out[f.index][0] == "total" and not f.masked and f.value is not None:
+                by_type.setdefault(f.indicator, []).append(f)
+        previous = by_sentence.get((passage_id, sentence_id - 1), [])
+        for indicator, items in by_type.items():
+            candidates = [
+                g
+                for g in previous
+                if g.indicator == indicator and out[g.index][0] == "total" and not g.masked and g.value is not None
+            ]
+            if len(items) >= 2 and candidates and (candidates[-1].value or 0) >= sum(g.value or 0 for g in items):
+                for g in items:
+                    out[g.index] = ("part", candidates[-1].start, "items_under_previous_total")
+
+
+def _restated(ordered: list[_Figure], out: dict[Any, tuple[str, int | None, str]]) -> None:
+    """One figure given more than once (a headline, a lead, a sub-heading, a recap): the mention in
+    the longest passage is the figure, the others repeat it."""
+    groups: dict[tuple[str, float], list[_Figure]] = {}
+    for f in ordered:
+        if f.masked or f.value is None or f.value < RESTATED_MIN_VALUE or out[f.index][2] == "back_reference":
+            continue
+        groups.setdefault((f.indicator, f.value), []).append(f)
+    for mentions in groups.values():
+        if len(mentions) < 2:
+            continue
+        long_enough = [f for f in mentions if f.passage_len >= MAIN_PASSAGE_MIN]
+        main = (long_enough or mentions)[0]
+        for f in mentions:
+            if f is not main:
+                out[f.index] = ("repeat", None, "same_figure_elsewhere")
 
 
 def resolve(
@@ -279,6 +325,7 @@ def resolve(
     sent = {(int(s.passage_id), int(s.sentence_id)): s for s in sentences.itertuples(index=False)}
     heading = {int(p.passage_id): str(p.heading or "") for p in passages.itertuples(index=False)}
     passage_start = {int(p.passage_id): int(p.norm_start) for p in passages.itertuples(index=False)}
+    passage_len = {int(p.passage_id): len(str(p.text)) for p in passages.itertuples(index=False)}
     doc_latest = latest_year(text)
     figures: list[_Figure] = []
     years: dict[Any, Year] = {}
@@ -298,7 +345,18 @@ def resolve(
             prefix, before = "", ""
         value = None if pd.isna(row.value) else float(row.value)
         figures.append(
-            _Figure(idx, str(row.indicator), value, bool(row.masked), int(row.raw_start), norm, key[0], key[1], prefix)
+            _Figure(
+                idx,
+                str(row.indicator),
+                value,
+                bool(row.masked),
+                int(row.raw_start),
+                norm,
+                key[0],
+                key[1],
+                prefix,
+                passage_len.get(key[0], 0),
+            )
         )
         period = row.get("period")
         years[idx] = resolve_year(

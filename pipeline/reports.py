@@ -317,7 +317,7 @@ def panel_table(figures: pd.DataFrame) -> pd.DataFrame:
     f["year"] = f.year_start.astype(int)
     place = ["province", "city", "county"]
     for col in place:
-        f[col] = f[col].fillna("")
+        f[col] = f[col].astype(object).where(f[col].notna(), "")
     f = f.sort_values(["published", "figure_id"], na_position="last")
     f = f.drop_duplicates([*place, "year", "indicator", "value"])
     rows = []
