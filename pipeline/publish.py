@@ -360,7 +360,7 @@ def corpus_tables(layout: store.Layout, tables: dict[str, pd.DataFrame]) -> dict
 
     documents = tables["documents"]
     doc_ids = documents.doc_id.tolist()
-    normalized = store.concat_document_tables(layout, "normalized", doc_ids)
+    normalized = store.concat_document_tables(layout, "normalized", doc_ids, columns=["doc_id", "text"])
     texts = dict(zip(normalized.doc_id, normalized.text, strict=True)) if not normalized.empty else {}
     groups = group_reports({d: str(texts.get(d, "")) for d in doc_ids}, doc_ids)
     figures = figures_table(tables["indicators"], documents, groups)

@@ -187,10 +187,12 @@ def remove_document(layout: Layout, doc_id: str, tables: tuple[str, ...]) -> Non
         layout.document_table(table, doc_id).unlink(missing_ok=True)
 
 
-def concat_document_tables(layout: Layout, table: str, doc_ids: list[str]) -> pd.DataFrame:
-    """One table over many documents, in the order of `doc_ids`."""
+def concat_document_tables(
+    layout: Layout, table: str, doc_ids: list[str], columns: list[str] | None = None
+) -> pd.DataFrame:
+    """One table over many documents, in the order of `doc_ids` (only `columns`, when given)."""
     parts = [
-        feather.read_table(layout.document_table(table, d), memory_map=False)
+        feather.read_table(layout.document_table(table, d), columns=columns, memory_map=False)
         for d in doc_ids
         if layout.document_table(table, d).exists()
     ]
