@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from pipeline.names import INDICATOR_NAMES
@@ -69,9 +70,20 @@ NUM_PERM = 128
 CONTAINMENT = 0.7
 
 
-def shingles(text: str) -> set[str]:
+def shingle_hashes(text: str) -> np.ndarray:
+    """The distinct 5-character shingles of the text (punctuation and spaces dropped), each as a
+    32-bit polynomial hash computed with numpy: the same set for a repost, whatever its layout."""
     compact = re.sub(r"[\s\W_]+", "", text)
-    return {compact[i : i + SHINGLE] for i in range(max(len(compact) - SHINGLE + 1, 1))} if compact else set()
+    if not compact:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < SHINGLE:
+        codes = np.pad(codes, (0, SHINGLE - len(codes)))
+    windows = np.lib.stride_tricks.sliding_window_view(codes, SHINGLE)
+    powers = np.array([pow(1_000_003, k, 1 << 64) for k in range(SHINGLE - 1, -1, -1)], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        hashes = (windows * powers).sum(axis=1, dtype=np.uint64) & np.uint64(0xFFFFFFFF)
+    return np.unique(hashes)
 
 
 def group_reports(texts: dict[str, str], order: Iterable[str] | None = None) -> pd.DataFrame:
@@ -82,7 +94,7 @@ def group_reports(texts: dict[str, str], order: Iterable[str] | None = None) -> 
     from datasketch import MinHash, MinHashLSHEnsemble
 
     doc_ids = list(order) if order is not None else sorted(texts)
-    sets = {d: shingles(texts.get(d, "")) for d in doc_ids}
+    sets = {d: shingle_hashes(texts.get(d, "")) for d in doc_ids}
     parent = {d: d for d in doc_ids}
 
     def find(d: str) -> str:
@@ -91,18 +103,24 @@ def group_reports(texts: dict[str, str], order: Iterable[str] | None = None) -> 
             d = parent[d]
         return d
 
-    nonempty = [d for d in doc_ids if sets[d]]
+    def shared(a: str, b: str) -> int:
+        return len(np.intersect1d(sets[a], sets[b], assume_unique=True))
+
+    nonempty = [d for d in doc_ids if len(sets[d])]
     if len(nonempty) > 1:
-        hashes = MinHash.bulk([[s.encode("utf-8") for s in sets[d]] for d in nonempty], num_perm=NUM_PERM)
+        hashes = {}
+        for d in nonempty:
+            m = MinHash(num_perm=NUM_PERM, hashfunc=int)
+            m.update_batch(sets[d].tolist())
+            hashes[d] = m
         lsh = MinHashLSHEnsemble(threshold=CONTAINMENT, num_perm=NUM_PERM, num_part=8)
-        lsh.index([(d, h, len(sets[d])) for d, h in zip(nonempty, hashes, strict=True)])
-        for d, h in zip(nonempty, hashes, strict=True):
-            for other in lsh.query(h, len(sets[d])):
+        lsh.index([(d, hashes[d], len(sets[d])) for d in nonempty])
+        for d in nonempty:
+            for other in map(str, lsh.query(hashes[d], len(sets[d]))):
                 if other == d or find(other) == find(d):
                     continue
-                small, big = sorted((sets[d], sets[str(other)]), key=len)
-                if len(small & big) >= CONTAINMENT * len(small):
-                    parent[find(d)] = find(str(other))
+                if shared(d, other) >= CONTAINMENT * min(len(sets[d]), len(sets[other])):
+                    parent[find(d)] = find(other)
     groups: dict[str, list[str]] = {}
     for d in doc_ids:
         groups.setdefault(find(d), []).append(d)
@@ -110,14 +128,13 @@ def group_reports(texts: dict[str, str], order: Iterable[str] | None = None) -> 
     for members in groups.values():
         main = max(members, key=lambda d: (len(sets[d]), d))
         for d in members:
-            small, big = sets[d], sets[main]
             rows.append(
                 {
                     "doc_id": d,
                     "report_id": main,
                     "is_primary": d == main,
                     "n_versions": len(members),
-                    "containment": round(len(small & big) / len(small), 3) if small else 1.0,
+                    "containment": round(shared(d, main) / len(sets[d]), 3) if len(sets[d]) else 1.0,
                 }
             )
     return pd.DataFrame(rows, columns=["doc_id", "report_id", "is_primary", "n_versions", "containment"])

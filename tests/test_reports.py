@@ -23,7 +23,7 @@ def duplicates_run(tmp_path_factory: pytest.TempPathFactory, theme_model_dir: Pa
     return out
 
 
-def test_reports_reposts_traditional_copies_and_excerpts_are_one_report(duplicates_run: Path) -> None:
+def test_publish_reposts_traditional_copies_and_excerpts_are_one_report(duplicates_run: Path) -> None:
     reports = pipeline.load("reports", duplicates_run)
     assert len(reports) == 2
     qingya = reports[reports.n_versions > 1].iloc[0]
@@ -32,7 +32,7 @@ def test_reports_reposts_traditional_copies_and_excerpts_are_one_report(duplicat
     assert "06_yuanxi_county.txt" not in set(qingya.sources)
 
 
-def test_reports_panel_sums_each_figure_once(duplicates_run: Path) -> None:
+def test_publish_panel_sums_each_figure_once(duplicates_run: Path) -> None:
     t = pipeline.load_all(duplicates_run)
     panel = t["panel"].set_index(["city", "county", "year", "indicator"]).value
     # five versions, a breakdown (120 + 180) and a back-reference (这300个问题): counted once
@@ -46,14 +46,14 @@ def test_reports_panel_sums_each_figure_once(duplicates_run: Path) -> None:
     assert sorted(found.role) == ["part", "part", "total"]
 
 
-def test_reports_conflicting_versions_are_flagged(duplicates_run: Path) -> None:
+def test_publish_conflicting_versions_are_flagged(duplicates_run: Path) -> None:
     figures = pipeline.load("figures", duplicates_run)
     clues = figures[(figures.indicator == "clues_transferred") & (figures.city == "青崖市")].iloc[0]
     assert bool(clues.conflict) and list(clues["values"]) == [25.0, 52.0]
     assert not figures[figures.indicator != "clues_transferred"].conflict.any()
 
 
-def test_reports_panel_equals_a_full_rebuild_after_a_refresh(duplicates_run: Path, tmp_path: Path) -> None:
+def test_publish_panel_equals_a_full_rebuild_after_a_refresh(duplicates_run: Path, tmp_path: Path) -> None:
     inp = tmp_path / "in"
     shutil.copytree(DUPLICATES, inp)
     (inp / "02_qingya_repost.txt").unlink()
@@ -74,7 +74,7 @@ def test_reports_panel_equals_a_full_rebuild_after_a_refresh(duplicates_run: Pat
         ({"a": "", "b": ""}, 2),  # empty texts are never one report
     ],
 )
-def test_reports_grouping_by_containment(texts: dict[str, str], groups: int) -> None:
+def test_publish_grouping_by_containment(texts: dict[str, str], groups: int) -> None:
     assert group_reports(texts).report_id.nunique() == groups
 
 
@@ -89,5 +89,5 @@ def test_reports_grouping_by_containment(texts: dict[str, str], groups: int) -> 
         (None, "county", (None, None, None)),
     ],
 )
-def test_reports_region_columns(region: str | None, level: str, expected: tuple[str | None, ...]) -> None:
+def test_publish_region_columns(region: str | None, level: str, expected: tuple[str | None, ...]) -> None:
     assert region_columns(region, level) == expected
