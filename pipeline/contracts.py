@@ -157,11 +157,15 @@ TABLES: dict[str, Table] = {
                 Col("figure", "the figure as written"),
                 Col("role", "total, part (of `parent`) or repeat (a back-reference)", nullable=False, accepted=ROLES),
                 Col("parent", "raw_start of the total a part breaks down (same document)", "characters"),
-                Col("role_rule", "the rule that decided the role", nullable=False, accepted=ROLE_RULES),
+                Col(
+                    "role_rule", "the rule that decided the role", nullable=False, accepted=(*ROLE_RULES, "unresolved")
+                ),
                 Col("year", "year(s) covered: 2025 or 2021-2025; empty when nothing fixes it"),
                 Col("year_start", "first year covered", "year"),
                 Col("year_end", "last year covered", "year"),
-                Col("year_rule", "the rule that decided the year", nullable=False, accepted=YEAR_RULES),
+                Col(
+                    "year_rule", "the rule that decided the year", nullable=False, accepted=(*YEAR_RULES, "unresolved")
+                ),
                 Col("source_url", "the address the document was fetched from"),
             ),
         ),

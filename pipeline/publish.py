@@ -124,6 +124,15 @@ def _fresh_rows(layout: store.Layout, name: str, doc_ids: list[str], records: di
         table["theme_names"] = table["themes"].map(theme_names)
         return table.reindex(columns=PASSAGE_COLUMNS)
     if name == "indicators":
+        # A document whose resolve stage failed (flagged in documents.flags) keeps its figures,
+        # marked unresolved, rather than holding back the whole snapshot.
+        from pipeline.figures import RESOLVED_COLUMNS
+
+        table = table.reindex(columns=[*table.columns, *(c for c in RESOLVED_COLUMNS if c not in table.columns)])
+        unresolved = table["role"].isna()
+        table.loc[unresolved, ["role", "role_rule", "year_rule"]] = ["total", "unresolved", "unresolved"]
+        for col in ("parent", "year_start", "year_end"):
+            table[col] = table[col].astype("Int64")
         at = list(table.columns).index("indicator") + 1
         table.insert(at, "indicator_name", table["indicator"].map(lambda k: INDICATOR_NAMES.get(str(k), str(k))))
     return table

@@ -152,3 +152,34 @@ def test_publish_report_renders_in_headless_chromium(sample_run: Path, tmp_path:
     assert len(colours) > 50
     painted = {c for _, c in colours}
     assert (43, 108, 176) in painted  # the first bar colour, #2b6cb0
+
+
+def test_publish_document_whose_resolve_failed_keeps_its_figures_unresolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme_model_dir: Path
+) -> None:
+    import pipeline.figures as figures_module
+    from pipeline.cli import main
+
+    from .conftest import SAMPLE_RAW
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name in ("01_qingya_city_review.txt", "02_yuanxi_county_review.txt"):
+        shutil.copy(SAMPLE_RAW / name, corpus / name)
+    real = figures_module.resolve
+
+    def fails_on_yuanxi(indicators: pd.DataFrame, *rest: pd.DataFrame) -> pd.DataFrame:
+        if "沅溪" in str(rest[-1]["text"].iloc[0]):
+            raise RuntimeError("resolve broke on purpose")
+        return real(indicators, *rest)
+
+    monkeypatch.setattr(figures_module, "resolve", fails_on_yuanxi)
+    out = tmp_path / "out"
+    assert main(["refresh", "--input", str(corpus), "--output", str(out), "--workers", "1"]) == 1
+    docs = pd.read_parquet(out / "documents.parquet").set_index("source")
+    assert any("resolve_failed" in f for f in docs.loc["02_yuanxi_county_review.txt", "flags"])
+    indicators = pd.read_parquet(out / "indicators.parquet")
+    failed = indicators[indicators.source == "02_yuanxi_county_review.txt"]
+    assert len(failed) and (failed.role_rule == "unresolved").all() and (failed.role == "total").all()
+    ok = indicators[indicators.source == "01_qingya_city_review.txt"]
+    assert len(ok) and (ok.role_rule != "unresolved").all()
