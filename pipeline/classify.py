@@ -279,19 +279,25 @@ def label_matrix(labels: Sequence[Sequence[str]]) -> np.ndarray:
     return np.array([[int(t in row) for t in THEMES] for row in labels])
 
 
+# Real published paragraphs (longer, news wording, converter debris) score lower for a theme than our own
+# held-out passages do, so where the held-out F1 is flat over a range of cuts the lowest cut in that range
+# is taken: it gives up almost nothing on our passages and keeps labels that a high cut loses on real text.
+THRESHOLD_TOLERANCE = 0.005
+
+
 def tune_thresholds(y_true: np.ndarray, proba: np.ndarray) -> list[float]:
-    """Per theme, the threshold with the best F1 on the development split (ties: closest to 0.5)."""
+    """Per theme, the lowest threshold whose F1 on the development split is within THRESHOLD_TOLERANCE
+    of the best."""
     grid = np.round(np.arange(0.10, 0.91, 0.05), 2)
     out = []
     for j in range(y_true.shape[1]):
-        best, best_f1 = 0.5, -1.0
-        for th in sorted(grid, key=lambda t: abs(t - 0.5)):
+        f1s = []
+        for th in grid:
             pred = proba[:, j] >= th
             tp = int((pred & (y_true[:, j] == 1)).sum())
-            f1 = 2 * tp / max(1, int(pred.sum()) + int(y_true[:, j].sum()))
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = float(th), f1
-        out.append(best)
+            f1s.append(2 * tp / max(1, int(pred.sum()) + int(y_true[:, j].sum())))
+        best_f1 = max(f1s)
+        out.append(float(next(th for th, f1 in zip(grid, f1s, strict=True) if f1 >= best_f1 - THRESHOLD_TOLERANCE)))
     return out
 
 

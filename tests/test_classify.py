@@ -101,6 +101,16 @@ def test_classify_thresholds_are_the_best_f1_cut_per_theme() -> None:
     assert 0.75 < cut[1] <= 0.8
 
 
+def test_classify_threshold_takes_the_lowest_cut_of_a_flat_f1_range() -> None:
+    # Theme 0: F1 is the same (1.0) for every cut from 0.15 to 0.6, so the lowest of them is kept, which
+    # keeps real paragraphs that score lower than our own; theme 1: a lower cut costs F1, so it stays high.
+    y = np.array([[1, 0], [1, 0], [0, 1], [0, 0], [0, 0]])
+    proba = np.array([[0.9, 0.1], [0.65, 0.2], [0.1, 0.8], [0.1, 0.75], [0.1, 0.7]])
+    cut = tune_thresholds(y, proba)
+    assert cut[0] == pytest.approx(0.15)
+    assert 0.75 < cut[1] <= 0.8
+
+
 def test_train_split_is_fixed_per_passage_id_and_never_reads_the_evaluation_set() -> None:
     # Pinned: adding passages or files must not move an old passage between train, dev and test.
     assert [split_of(i) for i in ("a0001", "b0107", "c0042", "d0010")] == ["train", "train", "test", "test"]
