@@ -602,3 +602,32 @@ def test_extract_counted_noun_lexicon_entry_classes(noun: str, cls: str) -> None
     from pipeline.extract.indicators import noun_class
 
     assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # said done after the noun
+        ("整改方案分解出的5大类、18个具体问题、24项整改措施已全部完成", [("problems_resolved", 18)]),
+        # rounds, then units, side by side: two figures
+        ("今年,市委将组织2轮30个单位的常规巡察", [("rounds", 2), ("orgs_inspected", 30)]),
+        # 近三年来 ends the counted noun
+        ("以交叉巡察方式对全县120个村(社区)近三年来的集体资金管理情况开展专项巡察", [("villages_inspected", 120)]),
+    ],
+)
+def test_extract_reads_more_wording_of_real_reports(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+def test_extract_a_whole_before_done_items_is_not_resolved() -> None:
+    assert records("截至8月31日,120个问题中已完成整改110个") == [("problems_resolved", 110)]
+
+
+def test_extract_problems_whose_rectification_is_checked_are_not_resolved() -> None:
+    assert records("工作专班对该镇党委12个问题及20个村级党组织96个问题的整改情况进行了检查") == []
+
+
+def test_extract_dividing_into_areas_is_not_a_plan() -> None:
+    text = "将全县10个乡镇分为3个片区,以交叉巡察方式对全县90个村(社区)开展专项巡察"
+    found = extract_sentence(normalize_line(MappedText.from_raw(text), OpenccMode.T2S).text, ACHIEVED)
+    assert [(r.indicator, r.value, r.modality) for r in found] == [("villages_inspected", 90, "achieved")]

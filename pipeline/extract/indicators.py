@@ -187,7 +187,7 @@ PLAN_SENTENCE = re.compile(
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
 # 将 followed, within its clause, by the verb it fronts the object of: 将…纳入/作为/放在….
 PREPOSITIONAL_JIANG = re.compile(
-    r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给)"
+    r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给|分为|划分为|分成|划为)"
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|计划|拟于|力争在)")
@@ -323,7 +323,9 @@ def _noun_prefix(text: str) -> str:
             depth = max(0, depth - 1)
         elif depth == 0 and ((tok.pos[:1] in "vpcduf" and tok.pos != "vn") or NOT_NOUN.fullmatch(tok.token)):
             break
-        elif depth == 0 and out and tok.token.startswith("在"):
+        elif (
+            depth == 0 and out and (tok.token.startswith("在") or re.match(r"近[\d一二三四五六七八九十两]", tok.token))
+        ):
             break  # 党组织在籍山镇…: jieba joins the preposition to the next word
         out.append(tok.token)
     return "".join(out)
@@ -489,6 +491,8 @@ POST_CUES = [
     ("transfer", re.compile(r"^[，,]?(已|均|已经)?(全部|全数)?(移交|移送)")),
     ("train", re.compile(r"^(参加|参与|接受)[^，,；;。]{0,20}培训")),
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
+    # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
+    ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
 ]
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
@@ -561,7 +565,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
-    if re.search(r"总数|总量|应巡", noun) or re.match(r"(中的|中有|当中|之中)", after_noun):
+    if re.search(r"总数|总量|应巡", noun) or re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
     if unit_noun and re.match(r"^的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)", after_noun):
         return Seen(q, None, noun, None)  # 3个设区市的市委书记: the units qualify people
@@ -590,7 +594,9 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)
     if frame is None and PARTNER_LIST.search(sentence[clause_start : q.start]):
         return Seen(q, None, noun, None)  # 与市纪委监委、市审计局等12家单位建立…机制: partners
-    if noun_cls == "problem" and re.match(r"^的?整改(情况|进展|进度|落实情况)", after_noun):
+    if noun_cls == "problem" and re.match(
+        r"^([及和、][^，,。；;]{0,30}?)?的?整改(情况|进展|进度|落实情况)", after_noun
+    ):
         return Seen(q, None, noun, None)  # 对22个问题的整改情况进行检查: checked, not yet rectified
     if noun_cls == "clue" and cues and cues[0].lastgroup == "resolve":
         return Seen(q, None, noun, None)  # 巡察移交的问题线索已办结X条: handled by others, not transferred
@@ -885,7 +891,8 @@ def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indic
             previous.append(Seen(q, None, None, None))
             continue
         # Compound counts (31件42人): the second figure counts the same items another way.
-        if i > 0 and quantities[i - 1].end == q.start and quantities[i - 1].unit not in GROUP_UNITS:
+        # (3轮40个单位: rounds, then units — two figures.)
+        if i > 0 and quantities[i - 1].end == q.start and quantities[i - 1].unit not in GROUP_UNITS | {"轮", "轮次"}:
             previous.append(Seen(q, None, None, None))
             continue
         seen = classify_quantity(sentence, q, previous)
