@@ -71,7 +71,9 @@ DOC_SITE = re.compile(
 )
 COMMENT_BOARD = re.compile(
     r"网友评论|发表评论|我要评论|评论须知|文明上网|理性发言|已有\d+人(参与|评论)|登录后(才能)?评论|"
-    r"请遵守.{0,12}(法律|法规|管理规定)|所有评论仅代表网友意见|网友.{0,6}留言"
+    r"请遵守.{0,12}(法律|法规|管理规定)|所有评论仅代表网友意见|网友.{0,6}留言|"
+    # the numbered rules of a comment board, each on its own line
+    r"(本站|本网)(管理人员)?有权|上述条款|直接或间接导致的民事或刑事法律责任|评论.{0,6}(仅代表|不代表)|已(经)?阅读并接受"
 )
 RELATED_HEADING = re.compile(
     r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
@@ -122,6 +124,8 @@ EDITION_MARK = re.compile(
     r"^第\s*[\d一二三四五六七八九十]+\s*版\s*[:：]|^《\s*\S{2,12}\s*》\s*[(（]\s*\d{4}年.{0,12}版\s*[)）]$"
     r"|^.{0,12}(见|详见)第[\d一二三四五六七八九十]+(版|页)$"
 )
+# A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
+TIP_LINE = re.compile(r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式)|欢迎(提供|爆料|报料)新闻线索")
 # Subscription, membership and donation appeals of the hosting site.
 SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
 # A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
@@ -181,6 +185,8 @@ def furniture_reason(line: str) -> str | None:
     if OPEN_INFO_LABEL.match(line) and len(line) <= 60:
         return "open_info"
     if len(line) <= 200 and (PAGE_CHROME.search(line) or SITE_APPEAL.match(line)):
+        return "page_control"
+    if len(line) <= 80 and TIP_LINE.search(line):
         return "page_control"
     if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)):
         return "page_mark"

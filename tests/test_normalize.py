@@ -125,6 +125,9 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("新闻中心 > 地方", "page_mark"),
         ("字体【 信息来源: 县融媒体中心", "source_line"),
         ("本网站之文字、图片,非经授权,不得转载。", "copyright"),
+        ("3.本站管理人员有权保留或删除其管辖留言中的任意内容", "comment_board"),
+        ("5.参与本评论即表明您已经阅读并接受上述条款", "comment_board"),
+        ("新闻热线:0000-12345678 投稿邮箱:news@example.cn", "page_control"),
     ],
 )
 def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
@@ -146,6 +149,7 @@ def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
         "巡察组在石岭镇走访时发现,部分村集体资金管理不规范,群众反映强烈。",
         "各巡察组通过设立意见箱、公布举报电话等方式广泛听取意见,关键词是“实”。",
         "十二届县委第三轮巡察完成对12个单位的进驻,详见下文。",
+        "巡察期间设立值班电话:0000-1234567,邮政信箱:青崖县A001号信箱。",
     ],
 )
 def test_normalize_keeps_body_line(body: str) -> None:
