@@ -259,7 +259,15 @@ def execute_dask(
     )
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None)
+        # Processes, not threads: the stages hold the GIL. Dask's own warnings (a worker slow to
+        # stop on a busy machine) would land in every cron mail; errors still show.
+        cluster = LocalCluster(
+            n_workers=max(workers, 1),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     try:
         with Client(scheduler if scheduler is not None else cluster) as client:
             n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
