@@ -380,6 +380,10 @@ def corpus_tables(layout: store.Layout, tables: dict[str, pd.DataFrame]) -> dict
     }
 
 
+# A worksheet holds 1,048,576 rows, the header included; longer tables are in the CSV and Parquet files.
+EXCEL_MAX_ROWS = 1_048_576
+
+
 def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
     """One .xlsx: a sheet per table and a data-dictionary sheet (lists as JSON, times without zone)."""
     from pipeline.contracts import data_dictionary
@@ -394,6 +398,11 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
                     flat[col] = flat[col].dt.tz_convert("UTC").dt.tz_localize(None)
                 elif flat[col].dtype == object:
                     flat[col] = flat[col].map(store.csv_cell)
+            if len(flat) >= EXCEL_MAX_ROWS:
+                log.warning(
+                    "workbook: %s has %d rows; the sheet keeps the first %d", name, len(flat), EXCEL_MAX_ROWS - 1
+                )
+                flat = flat.head(EXCEL_MAX_ROWS - 1)
             flat.to_excel(writer, sheet_name=name[:31], index=False)
             writer.sheets[name[:31]].freeze_panes(1, 0)
 
