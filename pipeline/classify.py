@@ -334,6 +334,15 @@ def model_meta(folder: Path) -> dict[str, Any]:
     return meta
 
 
+# Script converters leave a comma beside the punctuation they replaced (",、", "。,", ",,"): the labeled
+# passages never have it, so it is folded before scoring.
+CONVERTER_DEBRIS = re.compile(r"[,，](?=[、。；;,，])|(?<=[、。；;])[,，]")
+
+
+def tidy_punctuation(text: str) -> str:
+    return CONVERTER_DEBRIS.sub("", text)
+
+
 class ThemeClassifier:
     """The shipped model: the default kind named in meta.json (or the one asked for)."""
 
@@ -349,7 +358,7 @@ class ThemeClassifier:
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         if not texts:
             return np.zeros((0, len(THEMES))), np.zeros((0, len(THEMES)), dtype=int)
-        proba = self.scorer.predict_proba(texts)
+        proba = self.scorer.predict_proba([tidy_punctuation(t) for t in texts])
         return proba, (proba >= self.thresholds).astype(int)
 
 

@@ -214,3 +214,10 @@ def test_classify_scores_every_body_passage_and_skips_headings(theme_model_dir: 
     assert "rectification" in out.themes.tolist()[1]
     assert set(out.theme_scores.tolist()[1]) == set(THEMES)
     assert out.theme_scores.tolist()[2] is None
+
+
+def test_classify_folds_converter_debris_before_scoring() -> None:
+    from pipeline.classify import tidy_punctuation
+
+    assert tidy_punctuation("入驻后,,走访农户,、召开院坝会。,随后反馈") == "入驻后,走访农户、召开院坝会。随后反馈"
+    assert tidy_punctuation("发现问题12个,整改10个") == "发现问题12个,整改10个"
