@@ -631,3 +631,23 @@ def test_extract_dividing_into_areas_is_not_a_plan() -> None:
     text = "将全县10个乡镇分为3个片区,以交叉巡察方式对全县90个村(社区)开展专项巡察"
     found = extract_sentence(normalize_line(MappedText.from_raw(text), OpenccMode.T2S).text, ACHIEVED)
     assert [(r.indicator, r.value, r.modality) for r in found] == [("villages_inspected", 90, "achieved")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # handed over to be fixed is not fixed; inside a breakdown of what was found it is a part of it
+        ("巡察发现问题86个,其中移交立行立改问题21个", [("problems_found", 86), ("problems_found", 21)]),
+        ("巡察期间移交立行立改事项9个", []),
+        ("督促立行立改问题14个", [("problems_resolved", 14)]),
+    ],
+)
+def test_extract_items_handed_over_for_immediate_fixing(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+def test_extract_plan_period_makes_a_plan() -> None:
+    text = normalize_line(MappedText.from_raw("规划期内,县委每年开展2轮常规巡察"), OpenccMode.T2S).text
+    assert [r.modality for r in extract_sentence(text, ACHIEVED)] == ["planned"]

@@ -181,7 +181,7 @@ PLAN_QUESTION = re.compile(r"部署|安排|打算|规划|计划|将|今后|下�
 # The review section of a plan document reports results: 一、工作基础, 主要成效.
 BACKGROUND_HEADING = re.compile(r"基础|回顾|成效|成绩|现状|形势|总结|取得|进展")
 PLAN_SENTENCE = re.compile(
-    r"(?<!按照)(?<!根据)(?<!按)计划(?!安排[，,])|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年(?!第)|每年安排|确保|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
+    r"(?<!按照)(?<!根据)(?<!按)计划(?!安排[，,])|规划期内|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年(?!第)|每年安排|确保|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
     r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对|再|要|于|在)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
 )
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
@@ -649,7 +649,17 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         # went untyped (线索411件,其中…169件).
         noun_cls = next((seen.noun_cls for seen in reversed(previous) if seen.kind and seen.noun_cls), None)
     kind = TYPE_TABLE.get((cue, noun_cls)) if noun_cls else None
+    if kind == "problems_resolved" and HANDED_FOR_FIXING.search(sentence[clause_start : q.start]):
+        # 移交立行立改问题32个: handed over to be fixed, not said fixed; inside a breakdown of problems
+        # found (发现问题120个,其中移交立行立改问题32个) it is a part of what was found.
+        found_total = any(p.kind == "problems_found" for p in previous)
+        if found_total and _breakdown_cue(sentence, clause_start, previous):
+            return Seen(q, "problems_found", noun, "find", noun_cls)
+        return Seen(q, None, noun, cue, noun_cls)
     return Seen(q, kind, noun, cue, noun_cls)
+
+
+HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
 
 
 # 62个县直单位已完成巡察51个: a later count of the same units in the clause makes this one the whole.
