@@ -102,7 +102,7 @@ PHOTO_CREDIT = re.compile(
 )
 # A photo caption: one short clause, people "at/to a place" doing a visit or a check, no full stop inside.
 PHOTO_CAPTION = re.compile(
-    r"^(?!.*(发现|问题\d|\d))[^,，。；;:：“”]{2,24}(在|到|深入)[^,，。；;:：“”]{2,30}"
+    r"^(?!.*(发现|问题\d|\d))[^,，。；;:：“”]{0,16}(组|人员|干部|同志|组长|书记|成员)[^,，。；;:：“”]{0,6}(在|到|深入)[^,，。；;:：“”]{2,30}"
     r"(走访|夜访|暗访|核实|了解|查看|察看|调研|检查|座谈|访谈|入户|宣讲)[^,，。；;“”]{0,24}([,，][^,，。；;“”]{2,24})?。?$"
 )
 # Open-government-information header fields (索引号, 发布机构, 成文日期, 公开方式 …) and page labels
@@ -126,11 +126,12 @@ EDITION_MARK = re.compile(
 )
 # A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
 TIP_LINE = re.compile(r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式)|欢迎(提供|爆料|报料)新闻线索")
+LONE_TOKEN = re.compile(r"^[A-Za-z0-9]{1,6}$")
 # Subscription, membership and donation appeals of the hosting site.
 SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
 # A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
 LONE_TAG = re.compile(
-    r"^【[^】]{2,12}】\s*\d{6,8}$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^[A-Za-z0-9]{1,6}$|^[>›»]\s*\S"
+    r"^【[^】]{2,12}】\s*\d{6,8}$|^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^[>›»]\s*\S"
     r"|^[Xx×]\s+\S|^[^\s>]{2,8}\s*>\s*[^\s>]{1,8}$|^\S{2,10}客户端\s+[\u4e00-\u9fff]{2,4}$"
 )
 OUTLET = re.compile(r"来源\s*[:：]\s*([^\s|｜:：]{2,30}?)(?=\s|$|\d{4}[-年/.]|字体|作者|编辑|[|｜])")
@@ -235,6 +236,13 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
         if kinds[i] is LineKind.BODY and SITE_NAME.match(lines[i].strip()) and not SENTENCE_PUNCT.search(lines[i]):
             kinds[i] = LineKind.FURNITURE
 
+    # A lone token of letters or digits (a counter, a stray "1", "text") between longer lines; a run of
+    # short lines is a table and its cells stay.
+    for pos, i in enumerate(content):
+        if kinds[i] is LineKind.BODY and LONE_TOKEN.match(lines[i].strip()):
+            near = [content[k] for k in (pos - 1, pos + 1) if 0 <= k < len(content)]
+            if not any(kinds[j] is LineKind.BODY and len(lines[j].strip()) <= 12 for j in near):
+                kinds[i] = LineKind.FURNITURE
     # An open-information field whose value stands on the next line: the value goes with its label.
     for pos, i in enumerate(content[:-1]):
         line = lines[i].strip()

@@ -121,7 +121,6 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("进驻情况见第二版", "page_mark"),
         ("【清风播报】20250419", "page_mark"),
         ("2025-12-04", "page_mark"),
-        ("text", "page_mark"),
         ("新闻中心 > 地方", "page_mark"),
         ("字体【 信息来源: 县融媒体中心", "source_line"),
         ("本网站之文字、图片,非经授权,不得转载。", "copyright"),
@@ -145,6 +144,7 @@ def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
         "巡察来源于党章的授权,编辑巡察手册是规范化建设的一环。",
         "市纪委监委网站开设巡察专栏,由市委巡察办主办。",
         "2025年12月4日",
+        "深入田间地头走访调研",
         "巡察组深入田间地头走访群众120户,发现问题23个,已督促整改18个。",
         "巡察组在石岭镇走访时发现,部分村集体资金管理不规范,群众反映强烈。",
         "各巡察组通过设立意见箱、公布举报电话等方式广泛听取意见,关键词是“实”。",
@@ -184,6 +184,22 @@ def test_normalize_title_repeated_in_body_is_dropped_but_signature_kept() -> Non
     letter = ["中共澜山县委巡察办", "全县发现问题12个。", "全县还将开展回访。", "中共澜山县委巡察办", "2025年9月12日"]
     kinds, _ = classify_lines(letter)
     assert kinds[3] is LineKind.BODY
+
+
+def test_normalize_lone_token_is_dropped_but_table_cells_stay() -> None:
+    lines = [
+        "全县巡察整改工作取得明显成效,群众满意度提升。",
+        "1",
+        "全县发现问题12个,已整改10个。",
+        "单位",
+        "问题数",
+        "市直单位",
+        "12",
+        "回访后形成报告。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1] is LineKind.FURNITURE
+    assert kinds[6] is LineKind.BODY
 
 
 def test_normalize_section_tag_above_title_is_dropped() -> None:
