@@ -55,10 +55,10 @@ def test_resolve_role_of_each_figure(text: str, expected: list[tuple[str, str]])
 
 
 @pytest.mark.parametrize(
-    ("prefix", "expected", "matches"),
-    [("针对这", "back reference", True), ("上述", "", True), ("发现问题", "", False), ("这是", "", False)],
+    ("prefix", "matches"),
+    [("针对这", True), ("上述", True), ("这些", True), ("发现问题", False), ("这是", False)],
 )
-def test_resolve_back_reference_cue(prefix: str, expected: str, matches: bool) -> None:
+def test_resolve_back_reference_cue(prefix: str, matches: bool) -> None:
     assert bool(BACK_REFERENCE.search(prefix)) is matches
 
 
