@@ -263,6 +263,8 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             kinds[content[0]] is LineKind.BODY
             and len(first) <= 5
             and not SENTENCE_PUNCT.search(first)
+            and not re.search(r"总结|报告|规划|计划|方案|通报|情况|要点|综述", first)
+            and not re.match(r"^[一二三四五六七八九十]+、|^[(（]?[一二三四五六七八九十\d]+[)）.、]", second)
             and 6 <= len(second) <= 60
             and not re.search(r"[。；]", second)
         ):

@@ -206,6 +206,8 @@ def test_normalize_section_tag_above_title_is_dropped() -> None:
     kinds, meta = classify_lines(["巡察动态", "强化整改督导 压实主体责任", "全县发现问题12个。"])
     assert kinds[0] is LineKind.FURNITURE
     assert meta.title == "强化整改督导 压实主体责任"
+    kinds, meta = classify_lines(["工作总结", "一、2025年巡察工作情况", "全县发现问题12个。"])
+    assert kinds[0] is LineKind.TITLE
 
 
 def test_normalize_takes_page_metadata() -> None:
