@@ -32,6 +32,7 @@ YEAR_RULES = (
     "sentence_years",
     "since_year",
     "central_term",
+    "to_date",
     "relative_this_year",
     "relative_last_year",
     "relative_next_year",
@@ -129,6 +130,8 @@ def latest_year(text: str) -> int | None:
 # count under 十八届中央 covers 2013–2017.
 CENTRAL_TERMS = {"十八": (2013, 2017), "十九": (2018, 2022), "二十": (2023, 2027)}
 CENTRAL_TERM = re.compile(r"(十八|十九|二十)届(?:中央|党中央)")
+TO_DATE = re.compile(r"截至目前|截止目前|截至当前|截至今日|至今|目前为止")
+LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县|区|旗)委(?:共|累计)")  # not 十七届县委第六轮
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 
 
@@ -167,6 +170,10 @@ def resolve_year(
     term = _central_term(prefix, before_in_passage, before_in_document)
     if term:
         return term
+    if TO_DATE.search(prefix) or LOCAL_TERM.search(prefix):
+        # 截至目前… / 十四届县委共…: a count up to the report's day or over a local committee's
+        # term, whose years the text does not give.
+        return Year(None, None, "to_date")
     relative = _relative(prefix, title_year, published)
     if relative:
         return relative

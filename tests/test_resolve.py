@@ -86,6 +86,9 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("共", "", "一、2024年工作回顾", "", "", "2024", "heading_year"),
         ("共", "2023年，市委巡察办", "", "", "", "2023", "passage_year"),
         ("十八届中央共", "", "", "", "", "2013-2017", "central_term"),
+        ("截至目前，全县已完成巡察", "2019年，县委巡察办", "", "", "", "", "to_date"),
+        ("十四届县委共开展巡察", "", "", "", "2016-10-01", "", "to_date"),
+        ("十七届县委第六轮巡察共组建6个巡察组对", "", "", "", "2024-05-01", "2024", "published_year"),
         # negatives: a count of 2025 is not a year; nothing at all fixes no year
         ("共发现问题2025个，其中", "", "", "", "", "", "none"),
         ("共", "", "", "", "", "", "none"),
