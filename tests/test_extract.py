@@ -651,3 +651,8 @@ def test_extract_items_handed_over_for_immediate_fixing(
 def test_extract_plan_period_makes_a_plan() -> None:
     text = normalize_line(MappedText.from_raw("规划期内,县委每年开展2轮常规巡察"), OpenccMode.T2S).text
     assert [r.modality for r in extract_sentence(text, ACHIEVED)] == ["planned"]
+
+
+def test_extract_ensure_sets_a_target_only_in_its_own_clause() -> None:
+    text = normalize_line(MappedText.from_raw("坚持问题导向确保整改到位,全年整改问题120个"), OpenccMode.T2S).text
+    assert [r.modality for r in extract_sentence(text, ACHIEVED)] == ["achieved"]
