@@ -656,3 +656,15 @@ def test_extract_plan_period_makes_a_plan() -> None:
 def test_extract_ensure_sets_a_target_only_in_its_own_clause() -> None:
     text = normalize_line(MappedText.from_raw("坚持问题导向确保整改到位,全年整改问题120个"), OpenccMode.T2S).text
     assert [r.modality for r in extract_sentence(text, ACHIEVED)] == ["achieved"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("这一年,省委巡视节奏加快,由上年的2轮增至4轮", [("rounds", 4)]),
+        ("省委巡视组转入本轮第二批巡视,本批次共5所高校", [("orgs_inspected", 5)]),
+        ("本批次共5所高校参加培训", []),
+    ],
+)
+def test_extract_reads_round_news_wording(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected

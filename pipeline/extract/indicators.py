@@ -619,6 +619,14 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         frame = cue = "inspect"  # 开展第九轮巡视,对17个市州突出“全面体检”: the focus of each target group
     if unit_noun and cue is None and frame is None and INSPECTED_MODIFIER.match(sentence[q.end :]):
         cue = "inspect"  # 本轮9个被巡察单位: no verb, the modifier says they were inspected
+    if (
+        unit_noun
+        and cue is None
+        and frame is None
+        and re.match(r"^(本批次?|本轮|此轮|该批次?)(共有?|涉及)?$", sentence[clause_start : q.start])
+        and re.search(r"巡视|巡察", sentence[:clause_start])
+    ):
+        cue = "inspect"  # 转入第二批巡视,本批次共8所高校: the batch's targets
     if unit_noun and (cue is None or cue == "other") and frame is None:
         cue = (
             _list_continuation(sentence, clause_start, q, previous)
@@ -736,7 +744,9 @@ def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> S
     follower = ROUNDS_FOLLOWER.match(after)
     if follower and any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(after, 0, follower.start(1))):
         follower = None  # 3轮培训巡察干部: another verb stands between
-    if follower or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
+    grown = re.search(r"(增至|增加到|增加至|增为)$", sentence[: q.start]) and re.search(r"巡视|巡察", sentence)
+    if follower or grown or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
+        # 由上年的2轮增至3轮: the count the year grew to
         return Seen(q, "rounds", "巡察" if "巡察" in sentence[q.end : q.end + 8] else "巡视", "inspect")
     return Seen(q, None, None, None)
 
