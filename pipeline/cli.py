@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_parser(stage.name, help=stage.help, description=stage.help), STAGE_OPTIONS[stage.name], False
         )
     ev = sub.add_parser("evaluate", help="score extraction, themes and furniture against gold annotations")
-    ev.add_argument("--gold", action="append", required=True, help="gold folder: docs/ (or raw/) + *.jsonl; repeatable")
+    ev.add_argument("--gold", action="append", default=[], help="gold folder: docs/ (or raw/) + *.jsonl; repeatable")
     ev.add_argument(
         "--real",
         action="append",
@@ -276,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         from pipeline.evaluate import main as evaluate_main
 
+        if not args.gold and not args.real:
+            print("evaluate: give at least one --gold or --real folder", file=sys.stderr)
+            return EXIT_FATAL
         return evaluate_main(args)
     if args.command == "train":
         from pipeline.train import main as train_main
