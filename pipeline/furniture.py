@@ -33,14 +33,16 @@ BREADCRUMB = re.compile(r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s
 ANGLE_PATH = re.compile(r"\S\s+>\s+\S.*\s>\s")
 # `来源:` lines, often with a date, font controls and view counts on the same line.
 SOURCE_LINE = re.compile(
-    r"^[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间)\s*[:：]"
+    r"^[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间|日期)\s*[:：]"
     r"|(字体|字号).{0,20}来源\s*[:：]"
     r"|(来源|发布时间)\s*[:：].{0,40}(字体|字号|浏览|点击|阅读|\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2})"
     r"|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{0,2}:?\d{0,2}\s*[|｜]?\s*来源"
 )
 EDITOR_LINE = re.compile(
-    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑)\s*[:：]"
+    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑|供稿|编审)\s*[:：]"
 )
+# A line after the body has started that only credits its author (作者:某某; 撰稿:某某).
+AUTHOR_CREDIT = re.compile(r"^(作者|撰稿|供稿)\s*[:：]\s*\S{1,20}$")
 UI_WORDS = (
     r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|列印|关闭|关闭窗口|收藏|收藏本页|分享|分享到|下载全文|下载|举报|"
     r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
@@ -57,7 +59,7 @@ COPYRIGHT = re.compile(
 )
 # Printed documents: page numbers (— 1 —, 第2页), classification marks (内部资料 注意保存).
 PAGE_MARK = re.compile(
-    r"^\s*([—–\-]+\s*\d+\s*[—–\-]+|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|内部资料\s*(注意保存|注意保密|注意保管)?|注意保存)\s*$"
+    r"^\s*([—–\-]+\s*\d+\s*[—–\-]+|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|总?共\s*[:：]?\s*\d+\s*页|内部资料\s*(注意保存|注意保密|注意保管)?|注意保存)\s*$"
 )
 # An outlet's dateline with a clock time: 石岭县融媒体中心 2025-11-27 15:40 记者 …
 DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}")
@@ -110,6 +112,8 @@ PHOTO_CAPTION = re.compile(
 OPEN_INFO_LABEL = re.compile(
     r"^[•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
     r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|阅读数|浏览次数|浏览量|阅读量)\s*[:：]"
+    # a procurement notice's template fields, left empty (项目编号-, 预算金额-)
+    r"|^(项目编号|预算金额|招标联系人|标书截止时间|投标截止时间|开标时间)\s*[:：\-]"
 )
 # Page chrome in words: read-aloud and expand buttons, app prompts, counters, edition marks, privacy banners.
 PAGE_CHROME = re.compile(
@@ -117,16 +121,21 @@ PAGE_CHROME = re.compile(
     r"一周热门|热门排行|排行榜|免费发布信息|\[全文\]|【全文】)\s*$"
     r"|部分内容阅读$|打开.{1,8}(客户端|新闻|app|APP|App).{0,8}(查看|阅读)|即将离开.{0,30}(是否继续|网站)"
     r"|^\d+\s*浏览\s*评论\s*\d+\s*条?$|隐私(权)?(声明|政策|规范)|(app|App|APP)\s*(icon|下载|Icon)|\s(app|App|APP)$|\b(iOS|Android)\s*App"
+    r"|扫描二维码|关注[^。，,；;]{0,12}(微信|公众号)$|^(公告摘要|公告正文)$|\"\s*/?>\s*$"
     r"|browser does not|こちら|-->|\.s?html?\s*\d*\s*\S*$|^(\d{1,3}\.){3}\d{1,3}$"
 )
 # Printed-paper pointers: edition/page marks and "see page N" references.
 EDITION_MARK = re.compile(
-    r"^第\s*[\d一二三四五六七八九十]+\s*版\s*[:：]|^《\s*\S{2,12}\s*》\s*[(（]\s*\d{4}年.{0,12}版\s*[)）]$"
+    r"^第\s*[A-Z]?[\d一二三四五六七八九十]+\s*版\s*[:：]|^《\s*\S{2,12}\s*》\s*[(（]\s*\d{4}年.{0,12}版\s*[)）]$"
     r"|^.{0,12}(见|详见)第[\d一二三四五六七八九十]+(版|页)$"
 )
 # A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
 TIP_LINE = re.compile(r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式)|欢迎(提供|爆料|报料)新闻线索")
-LONE_TOKEN = re.compile(r"^[A-Za-z0-9]{1,6}$")
+LONE_TOKEN = re.compile(r"^(?!0\d$)[A-Za-z0-9]{1,6}$")  # a zero-padded ordinal (02, 03) heads a section
+# Scraper noise: no Chinese, runs of one- to three-character tokens strewn with symbols
+# (8 b( Y4 O8 I! ~* K+); a line of nothing but stray marks (?, |, @ME:).
+NOISE_TOKENS = re.compile(r"^(?!.*[\u4e00-\u9fff])(?=(?:.*[!-/:-@\[-`{-~]){2})\S{1,3}(\s+\S{1,3}){3,}\s*$")
+STRAY_MARKS = re.compile(r"^([?？|｜]+|@\w{0,10}[:：]?)\s*$")
 # Subscription, membership and donation appeals of the hosting site.
 SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
 # A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
@@ -169,6 +178,8 @@ def furniture_reason(line: str) -> str | None:
         return "source_line"
     if EDITOR_LINE.search(line) and len(line) < 60:
         return "editor_line"
+    if NOISE_TOKENS.match(line) or STRAY_MARKS.match(line):
+        return "noise"
     if len(line) <= 40 and (UI_LINE.match(line) or UI_PHRASE.match(line)):
         return "page_control"
     if COPYRIGHT.search(line) and len(line) < 200:
@@ -179,7 +190,7 @@ def furniture_reason(line: str) -> str | None:
         return "document_site"
     if WECHAT.search(line) and len(line) < 40:
         return "page_control"
-    if IMAGE_LINE.search(line) or (len(line) <= 80 and PHOTO_CREDIT.search(line)):
+    if IMAGE_LINE.search(line) or (len(line) <= 80 and (PHOTO_CREDIT.search(line) or line.startswith("图为"))):
         return "image"
     if len(line) <= 60 and PHOTO_CAPTION.match(line):
         return "image"
@@ -249,9 +260,17 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
         nxt = content[pos + 1]
         value = lines[nxt].strip()
         if (
-            OPEN_INFO_LABEL.match(line)
-            and re.search(r"[:：]\s*$", line)
-            and len(value) <= 60
+            re.search(r"[:：]\s*$", line)
+            and (
+                (OPEN_INFO_LABEL.match(line) and len(value) <= 60)
+                # 来源: / 责任编辑: with the outlet or the name alone on the next line
+                or (
+                    (SOURCE_LINE.match(line) or EDITOR_LINE.match(line))
+                    and len(line) <= 8
+                    and len(value) <= 20
+                    and not SENTENCE_PUNCT.search(value)
+                )
+            )
             and not OPEN_INFO_LABEL.match(value)
         ):
             kinds[nxt] = LineKind.FURNITURE
@@ -271,6 +290,10 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             kinds[content[0]] = LineKind.FURNITURE
 
     _mark_header_lines(lines, kinds)
+    # An author credit standing after the body (作者:某某) is not the header's byline.
+    for i in content:
+        if kinds[i] is LineKind.BODY and AUTHOR_CREDIT.match(lines[i].strip()):
+            kinds[i] = LineKind.FURNITURE
     # The title repeated within the body (image alt text, share cards) is not body; a letterhead
     # repeated as the signature in the last lines is.
     titles = {re.sub(r"\s+", "", lines[i]) for i, k in enumerate(kinds) if k is LineKind.TITLE}
@@ -279,7 +302,13 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     for i, kind in enumerate(kinds):
         if kind is LineKind.TITLE:
             seen_title = True
-        elif seen_title and kind is LineKind.BODY and i not in signature and re.sub(r"\s+", "", lines[i]) in titles:
+        elif (
+            seen_title
+            and kind is LineKind.BODY
+            and i not in signature
+            and re.sub(r"\s+", "", lines[i]) in titles
+            and not re.search(r"记者|通讯员", lines[i])  # a byline taken for the title stays where it repeats
+        ):
             kinds[i] = LineKind.FURNITURE
     return kinds, _page_meta(lines, kinds)
 

@@ -127,6 +127,20 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("3.本站管理人员有权保留或删除其管辖留言中的任意内容", "comment_board"),
         ("5.参与本评论即表明您已经阅读并接受上述条款", "comment_board"),
         ("新闻热线:0000-12345678 投稿邮箱:news@example.cn", "page_control"),
+        ("日期:03-12", "source_line"),
+        ("供稿:党委巡察办;作者:某某;编审:某某", "editor_line"),
+        ("3 k( Q7 P2 E! ~* L+ }, v4 _. d8", "noise"),
+        ("5 J0 l1 Y; Z C; V", "noise"),
+        ("?", "noise"),
+        ("@ME:", "noise"),
+        ("总共: 1页", "page_mark"),
+        ("第B03版:要闻", "page_mark"),
+        ("扫描二维码访问某某网移动版", "page_control"),
+        ("看岱阳新闻,关注岱阳在线微信", "page_control"),
+        ("——访澜山县委巡察办主任\"/>", "page_control"),
+        ("公告正文", "page_control"),
+        ("项目编号-", "open_info"),
+        ("图为巡察组召开小组会,部署下一阶段工作。", "image"),
     ],
 )
 def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
@@ -150,6 +164,13 @@ def test_normalize_recognizes_furniture_line(line: str, reason: str) -> None:
         "各巡察组通过设立意见箱、公布举报电话等方式广泛听取意见,关键词是“实”。",
         "十二届县委第三轮巡察完成对12个单位的进驻,详见下文。",
         "巡察期间设立值班电话:0000-1234567,邮政信箱:青崖县A001号信箱。",
+        "记者:巡察发现问题后,如何确保整改到位?",
+        "记者从县委巡察办获悉,第三轮巡察已完成进驻。",
+        "Inspection teams will stay for two months in the units.",
+        "(1)",
+        "欢迎广大群众关注并监督本轮巡察,来信请寄县委巡察办。",
+        "日期和地点另行通知,各单位要做好准备。",
+        "全县共有贫困村129个,图为其中之一的说法并不准确。",
     ],
 )
 def test_normalize_keeps_body_line(body: str) -> None:
@@ -200,6 +221,31 @@ def test_normalize_lone_token_is_dropped_but_table_cells_stay() -> None:
     kinds, _ = classify_lines(lines)
     assert kinds[1] is LineKind.FURNITURE
     assert kinds[6] is LineKind.BODY
+
+
+def test_normalize_label_value_on_next_line_and_late_author_credit_are_dropped() -> None:
+    lines = ["巡察整改进展顺利", "全县发现问题12个,已整改10个。", "来源:", "澜山在线", "责任编辑:", "周某", "作者:吴某"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:] == [LineKind.FURNITURE] * 5
+    # the label's next line is body when it is a sentence; a header byline stays a byline
+    kinds, _ = classify_lines(["巡察整改进展顺利", "作者:吴某", "来源:", "全县发现问题12个,已整改10个。"])
+    assert kinds[1] is LineKind.BYLINE
+    assert kinds[3] is LineKind.BODY
+
+
+def test_normalize_byline_taken_for_title_is_kept_where_it_repeats() -> None:
+    lines = ["□本刊记者 周某 吴某", "巡察整改进展顺利", "□本刊记者 周某 吴某", "全县发现问题12个,已整改10个。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is not LineKind.FURNITURE
+    lines = ["巡察整改进展顺利", "全县发现问题12个,已整改10个。", "巡察整改进展顺利", "全县还将开展回访。", "回访后形成报告。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.FURNITURE
+
+
+def test_normalize_zero_padded_section_number_stays() -> None:
+    lines = ["全县巡察整改工作取得明显成效,群众满意度提升。", "02", "全县发现问题12个,已整改10个。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1] is LineKind.BODY
 
 
 def test_normalize_section_tag_above_title_is_dropped() -> None:
