@@ -191,9 +191,9 @@ def test_segment_hanlp_missing_model_path_raises_clear_error(tmp_path: Path, mod
 
 def test_segment_hanlp_backend_runs_in_the_segment_stage(tmp_path: Path, model_dir: Path) -> None:
     """`--tagger hanlp --hanlp-model DIR`: the domain lexicon cuts, the HanLP model tags."""
-    import pandas as pd
-
     from pipeline.cli import main
+    from pipeline.runner import collect
+    from pipeline.store import Layout
 
     corpus = tmp_path / "in"
     corpus.mkdir()
@@ -202,7 +202,7 @@ def test_segment_hanlp_backend_runs_in_the_segment_stage(tmp_path: Path, model_d
     assert main(["ingest", "--input", str(corpus), "--output", str(out)]) == 0
     assert main(["normalize", "--output", str(out)]) == 0
     assert main(["segment", "--output", str(out), "--tagger", "hanlp", "--hanlp-model", str(model_dir)]) == 0
-    tokens = pd.read_parquet(out / "interim" / "tokens.parquet")
+    tokens = collect(Layout(out), "tokens")
     raw = (corpus / "report.txt").read_text(encoding="utf-8")
     assert len(tokens) > 6
     assert all(raw[t.raw_start : t.raw_end] == t.token for t in tokens.itertuples())
