@@ -668,3 +668,31 @@ def test_extract_ensure_sets_a_target_only_in_its_own_clause() -> None:
 )
 def test_extract_reads_round_news_wording(sentence: str, expected: list[tuple[str, float | None]]) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # coverage stated as the completion rate or progress of full coverage
+        ("截至目前,澄源等12个省区市巡视全覆盖完成率达68.5%。", [("coverage_rate", 68.5)]),
+        ("本届巡察全覆盖进度为72%。", [("coverage_rate", 72.0)]),
+        # people held accountable counted in 人次
+        ("全县完成对9个乡镇的巡察,追责问责96人次。", [("townships_inspected", 9), ("people_held_accountable", 96)]),
+    ],
+)
+def test_extract_reads_coverage_progress_and_accountability_in_person_times(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全县巡察整改完成率达95%。",  # a rectification rate is not coverage
+        "本年度任务完成率为80%。",
+        "开展个别谈话63人次。",  # talks, not people held accountable
+    ],
+)
+def test_extract_ignores_other_rates_and_person_times(sentence: str) -> None:
+    assert records(sentence) == []

@@ -168,7 +168,7 @@ ORDINAL_ROUNDS = re.compile(
 ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)")
 ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|(?<!此)前|(?<!此)后|上|下|本|这|该|新|最新|最近)$")
 COVERAGE_BEFORE = re.compile(
-    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
+    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|覆盖(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
 )
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
@@ -642,7 +642,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if people:
         if cue == "train" and q.unit in PEOPLE_UNITS:
             return Seen(q, "people_trained", noun or "干部", cue)
-        if cue == "account" and q.unit in ("人", "名"):
+        if cue == "account" and q.unit in ("人", "名", "人次"):  # 追责问责181人次
             return Seen(q, "people_held_accountable", noun, cue)
         return Seen(q, None, noun, cue)
     if (
