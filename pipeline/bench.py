@@ -194,7 +194,7 @@ def bench_scale(
                 base["theme_model_dir"] = str(theme_model_dir.resolve())
             if executor == "dask" and scheduler:
                 base["scheduler"] = scheduler
-            if per_stage:
+            if per_stage and executor == executors[0]:  # stage by stage once; every executor end to end
                 stage_out = work / f"stages-{executor}"
                 stages: dict[str, object] = {}
                 for name in STAGE_STEPS:

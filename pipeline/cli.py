@@ -256,8 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--full-up-to",
         type=int,
         default=1000,
-        help="sizes up to this get every stage timed alone and every executor; larger ones the local "
-        "executor end to end, so `make bench` stays under 25 min on 2 cores (default 1000)",
+        help="sizes up to this get every stage timed alone (first executor) and every executor end to end; "
+        "larger ones the local executor end to end, so `make bench` stays under 25 min on 2 cores (default 1000)",
     )
     bench.add_argument("--executors", default="local,dask", help="executors to time (default local,dask)")
     bench.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
