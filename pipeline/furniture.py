@@ -39,7 +39,12 @@ SOURCE_LINE = re.compile(
     r"|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{0,2}:?\d{0,2}\s*[|｜]?\s*来源"
 )
 EDITOR_LINE = re.compile(
-    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑|供稿|编审)\s*[:：]"
+    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑|"
+    r"供稿|编审)\s*[:：]"
+)
+# A photo caption naming a dated meeting, with no sentence end (used in classify_lines).
+MEETING_CAPTION = re.compile(
+    r"^\d{1,2}月\d{1,2}日[,，]?[^。；;！？!?，,]{6,40}(动员会|部署会|反馈会|座谈会|推进会|见面会|会议)$"
 )
 # A line after the body has started that only credits its author (作者:某某; 撰稿:某某).
 AUTHOR_CREDIT = re.compile(r"^(作者|撰稿|供稿)\s*[:：]\s*\S{1,20}$")
@@ -290,6 +295,14 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             kinds[content[0]] = LineKind.FURNITURE
 
     _mark_header_lines(lines, kinds)
+    # A photo caption naming a dated meeting (3月20日,区委第一巡察组巡察某镇工作动员会): a date, the
+    # meeting's name and no sentence end, after the body has started.
+    started = False
+    for i in content:
+        line = lines[i].strip()
+        if kinds[i] is LineKind.BODY and started and MEETING_CAPTION.match(line):
+            kinds[i] = LineKind.FURNITURE
+        started = started or (kinds[i] is LineKind.BODY and bool(re.search(r"[。；]", line)))
     # An author credit standing after the body (作者:某某) is not the header's byline.
     for i in content:
         if kinds[i] is LineKind.BODY and AUTHOR_CREDIT.match(lines[i].strip()):

@@ -242,6 +242,22 @@ def test_normalize_byline_taken_for_title_is_kept_where_it_repeats() -> None:
     assert kinds[2] is LineKind.FURNITURE
 
 
+def test_normalize_dated_meeting_caption_is_dropped_after_the_body_starts() -> None:
+    lines = [
+        "青崖区委第五轮巡察全面启动",
+        "日前,青崖区委第五轮巡察全面启动,3个巡察组进驻石岭镇等地。",
+        "3月12日,区委第一巡察组巡察石岭镇所辖村(社区)党组织工作动员会",
+        "3月12日,区委第一巡察组召开动员会,部署对石岭镇的巡察。",
+        "巡察期间设值班电话。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.FURNITURE
+    assert kinds[3] is LineKind.BODY
+    # before any body sentence (a title) it stays
+    kinds, _ = classify_lines(["3月12日,青崖区委第五轮巡察动员部署会", "区委第五轮巡察全面启动。"])
+    assert kinds[0] is LineKind.TITLE
+
+
 def test_normalize_zero_padded_section_number_stays() -> None:
     lines = ["全县巡察整改工作取得明显成效,群众满意度提升。", "02", "全县发现问题12个,已整改10个。"]
     kinds, _ = classify_lines(lines)
