@@ -696,3 +696,22 @@ def test_extract_reads_coverage_progress_and_accountability_in_person_times(
 )
 def test_extract_ignores_other_rates_and_person_times(sentence: str) -> None:
     assert records(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # what is handed to the units is counted in 条: not a count of units
+        (
+            "将120条线索按移送县纪委31条、交办被巡察单位89条处置。",
+            [("clues_transferred", 120), ("clues_transferred", 31)],
+        ),
+        ("向被巡察单位反馈问题26条。", [("problems_found", 26)]),
+        # a unit count keeps its measure word
+        ("对澜山县等12个单位开展巡察。", [("orgs_inspected", 12)]),
+    ],
+)
+def test_extract_units_are_never_counted_in_item_measure_words(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

@@ -657,6 +657,9 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         # went untyped (线索411件,其中…169件).
         noun_cls = next((seen.noun_cls for seen in reversed(previous) if seen.kind and seen.noun_cls), None)
     kind = TYPE_TABLE.get((cue, noun_cls)) if noun_cls else None
+    if noun_cls in ("org", "village", "township") and q.unit in NOT_UNIT_MEASURES:
+        # 交办被巡察单位89条: what is handed to the units, counted in 条, is not a count of units
+        return Seen(q, None, noun, cue, noun_cls)
     if kind == "problems_resolved" and HANDED_FOR_FIXING.search(sentence[clause_start : q.start]):
         # 移交立行立改问题32个: handed over to be fixed, not said fixed; inside a breakdown of problems
         # found (发现问题120个,其中移交立行立改问题32个) it is a part of what was found.
@@ -667,6 +670,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     return Seen(q, kind, noun, cue, noun_cls)
 
 
+# Measure words that never count units, villages or townships (they count clues, items, people).
+NOT_UNIT_MEASURES = frozenset({"条", "件", "项", "人", "名", "人次", "份"})
 HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
 
 
