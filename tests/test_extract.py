@@ -715,3 +715,20 @@ def test_extract_units_are_never_counted_in_item_measure_words(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the ordinals in brackets name the rounds just counted
+        ("全年开展常规巡察2轮(第三轮、第四轮),共巡察18个党组织。", [("rounds", 2), ("orgs_inspected", 18)]),
+        # ordinals naming the rounds a unit was inspected in are no count
+        ("第四、第五轮被巡察的单位要逐项对照整改。", []),
+        # a list of ordinals on its own is a count
+        ("县委先后开展第七、八轮巡察。", [("rounds", 2)]),
+    ],
+)
+def test_extract_ordinal_rounds_naming_counted_or_past_rounds(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

@@ -776,8 +776,10 @@ def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> st
 def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
     """第七、八轮 → 2 rounds; 第五至第七轮 → 3. A single ordinal (第十一轮) is not a count."""
     for m in ORDINAL_ROUNDS.finditer(sentence):
-        if re.match(r"(巡察|巡视)?的", sentence[m.end() :]):
-            continue  # 第一至第三轮巡视的整改情况: which rounds, not how many
+        if re.match(r"(巡察|巡视)?的|被(巡察|巡视)", sentence[m.end() :]):
+            continue  # 第一至第三轮巡视的整改情况, 第四、第五轮被巡察的单位: which rounds, not how many
+        if re.search(r"\d+\s*轮(次)?[^，,。；;()（）]{0,6}[(（]$", sentence[: m.start()]):
+            continue  # 开展常规巡察2轮(第十轮、第十一轮): the count is the figure before the brackets
         first, rest = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         items = [first, *re.findall(r"[一二三四五六七八九十\d]+", rest)]
         values = []
