@@ -22,6 +22,8 @@ import pandas as pd
 from pipeline import store
 from pipeline.contracts import ContractViolation, check_contract
 from pipeline.names import INDICATOR_NAMES, LEVEL_NAMES, theme_names
+from pipeline.report_html import charts as draw_charts
+from pipeline.report_html import render as render_report
 from pipeline.segment import PASSAGE_COLUMNS as SEGMENT_PASSAGE_COLUMNS
 
 __all__ = ["ContractViolation", "check_contract", "publish"]
@@ -419,25 +421,6 @@ def _missing(value: object) -> bool:
     return bool(pd.isna(value)) if not isinstance(value, str) else False
 
 
-def draw_charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
-    from pipeline.report_html import charts
-
-    return charts(tables)
-
-
-def report_html(
-    tables: dict[str, pd.DataFrame],
-    charts: dict[str, str],
-    changes_md: str,
-    run_id: str,
-    layout: store.Layout,
-    manifest: dict[str, Any],
-) -> str:
-    from pipeline.report_html import render
-
-    return render(tables, charts, changes_md, run_id, layout, manifest)
-
-
 # --- the snapshot ---------------------------------------------------------------------------------
 
 
@@ -525,7 +508,7 @@ def publish(
         for chart_name, svg in charts.items():
             store.write_text(svg, building / "charts" / f"{chart_name}.svg")
         changes_md = change_report_markdown(run_id, docs_changed, figures, errors)
-        store.write_text(report_html(tables, charts, changes_md, run_id, layout, manifest), building / "report.html")
+        store.write_text(render_report(tables, charts, changes_md, run_id, layout, manifest), building / "report.html")
         store.write_text(changes_md, building / "changes.md")
         changes = pd.concat([docs_changed.assign(kind="document"), figures.assign(kind="figure")], ignore_index=True)
         store.write_csv(changes, building / "changes.csv")
