@@ -41,33 +41,41 @@ def _package_version() -> str:
         return "unknown"
 
 
+# Each setting's option, declared once: (flag, argparse keywords).
+SETTING_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "opencc_mode": (
+        "--opencc-mode",
+        {
+            "choices": [m.value for m in OpenccMode],
+            "help": "traditional→simplified conversion: t2s (default), tw2s (Taiwan), hk2s (Hong Kong)",
+        },
+    ),
+    "segmenter": (
+        "--segmenter",
+        {"choices": [s.value for s in Segmenter], "help": "fast (rjieba, default) or jieba; same tokens"},
+    ),
+    "tagger": (
+        "--tagger",
+        {
+            "choices": [t.value for t in Tagger],
+            "help": "POS tagger: jieba (default) or hanlp (needs the [hanlp] extra and --hanlp-model)",
+        },
+    ),
+    "hanlp_model": ("--hanlp-model", {"help": "local HanLP model folder (nothing is downloaded)"}),
+    "theme_model": (
+        "--theme-model",
+        {
+            "choices": [m.value for m in ThemeModel],
+            "help": "theme classifier; default: the one the shipped model's meta.json names",
+        },
+    ),
+    "theme_model_dir": ("--theme-model-dir", {"help": "trained theme model folder (default models/themes/v1)"}),
+}
+
+
 def _add_setting(p: argparse.ArgumentParser, name: str) -> None:
-    if name == "opencc_mode":
-        p.add_argument(
-            "--opencc-mode",
-            choices=[m.value for m in OpenccMode],
-            help="traditional→simplified conversion: t2s (default), tw2s (Taiwan), hk2s (Hong Kong)",
-        )
-    elif name == "segmenter":
-        p.add_argument(
-            "--segmenter", choices=[s.value for s in Segmenter], help="fast (rjieba, default) or jieba; same tokens"
-        )
-    elif name == "tagger":
-        p.add_argument(
-            "--tagger",
-            choices=[t.value for t in Tagger],
-            help="POS tagger: jieba (default) or hanlp (needs the [hanlp] extra and --hanlp-model)",
-        )
-    elif name == "hanlp_model":
-        p.add_argument("--hanlp-model", help="local HanLP model folder (nothing is downloaded)")
-    elif name == "theme_model":
-        p.add_argument(
-            "--theme-model",
-            choices=[m.value for m in ThemeModel],
-            help="theme classifier; default: the one the shipped model's meta.json names",
-        )
-    elif name == "theme_model_dir":
-        p.add_argument("--theme-model-dir", help="trained theme model folder (default models/themes/v1)")
+    flag, keywords = SETTING_OPTIONS[name]
+    p.add_argument(flag, **keywords)
 
 
 def _add_run_options(p: argparse.ArgumentParser, settings: tuple[str, ...], input_required: bool) -> None:
