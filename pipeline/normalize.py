@@ -387,6 +387,10 @@ NORMALIZED_COLUMNS = [
 ]
 
 
+# One row per raw line (or visible HTML line); a page with no visible line still has the columns.
+LINE_COLUMNS = ["doc_id", "source", "line_no", "kind", "text", "raw_start", "raw_end", "norm_start", "norm_end"]
+
+
 def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(normalized documents, lines). Rows with an ingest error are skipped; a document the
     normalizer fails on is kept with quality 0, a `normalize_failed:<error>` flag and no text."""
@@ -420,7 +424,7 @@ def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFra
             }
         )
         lines.extend({"doc_id": row.doc_id, "source": row.source, **r} for r in nd.lines)
-    line_table = pd.DataFrame(lines)
+    line_table = pd.DataFrame(lines, columns=LINE_COLUMNS)
     for col in ("raw_start", "raw_end", "norm_start", "norm_end"):
         if col in line_table:
             line_table[col] = line_table[col].astype("Int64")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
@@ -195,6 +195,7 @@ def resources(theme_model_dir: Path) -> Resources:
     pieces=st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=60),
     fmt=st.sampled_from(["text", "html"]),
 )
+@example(pieces=["<p>"], fmt="html")  # a page with no visible line: lines table without rows
 def test_stages_random_text_never_crash_and_keep_offsets_and_grain(
     pieces: list[str], fmt: str, resources: Resources
 ) -> None:
