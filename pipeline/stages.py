@@ -108,8 +108,10 @@ def classify_document_tables(doc: DocTables, res: Resources) -> dict[str, pd.Dat
 
 def _digest_files(paths: list[Path]) -> str:
     h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.relative_to(PROJECT_ROOT).as_posix().encode())
+    for p in sorted(p.resolve() for p in paths):
+        # Named relative to the project, so a checkout elsewhere has the same versions; a model or
+        # lexicon outside it (or given as a relative path) by its file name.
+        h.update((p.relative_to(PROJECT_ROOT).as_posix() if p.is_relative_to(PROJECT_ROOT) else p.name).encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 

@@ -256,3 +256,12 @@ def test_refresh_weekly_fetches_refreshes_and_reports_changes(tmp_path: Path) ->
         assert "nothing to publish" in second.stdout
     finally:
         server.shutdown()
+
+
+def test_refresh_accepts_a_relative_theme_model_folder(
+    tmp_path: Path, theme_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inp, out = small_corpus(tmp_path / "in", SMALL[:1]), tmp_path / "out"
+    monkeypatch.chdir(theme_model_dir.parent)
+    assert refresh(inp, out, "--theme-model-dir", theme_model_dir.name) == 0
+    assert len(published(out, "documents")) == 1
