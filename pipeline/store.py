@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,11 +98,6 @@ def write_duckdb(tables: dict[str, pd.DataFrame], target: Path, views: dict[str,
                 con.execute(f'CREATE VIEW "{name}" AS {query}')
         finally:
             con.close()
-
-
-def write_figure(draw: Callable[[Path], None], target: Path) -> None:
-    with atomic_path(target) as tmp:
-        draw(tmp)
 
 
 def write_text(text: str, target: Path) -> None:
