@@ -93,8 +93,10 @@ def document_rows(layout: store.Layout, doc_ids: list[str], records: dict[str, A
         table = table.merge(places, on="doc_id", how="left")
     from pipeline.reports import published_dates, region_columns
 
-    table["published_text"] = table.get("published")
-    table["published"] = published_dates(table["published_text"]) if "published" in table else pd.NaT
+    # Documents that failed normalize or segment have no metadata or places: their columns stay empty.
+    table = table.reindex(columns=[*table.columns, *(c for c in ("published", "region", "level") if c not in table)])
+    table["published_text"] = table["published"]
+    table["published"] = published_dates(table["published_text"])
     regions = [region_columns(r, lv) for r, lv in zip(table.get("region"), table.get("level"), strict=True)]
     table["province"], table["city"], table["county"] = ([r[i] for r in regions] for i in range(3))
     table = table.reindex(columns=DOCUMENT_COLUMNS)
