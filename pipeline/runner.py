@@ -103,6 +103,8 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
             if done.get("version") != versions[name] or done.get("status") not in ("ok", "failed"):
                 todo[doc_id] = tuple(n for n in stages[i:] if n != "publish")
                 break
+            if done.get("status") == "failed":
+                break  # the stages after a current failure have no input: they stay skipped
     return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo)
 
 
@@ -166,14 +168,14 @@ def process_document(
     stage_names = tuple(n for n in todo if n not in ("ingest", "publish"))
     if not stage_names:
         return status
-    first = next(s for s in DOCUMENT_STAGES if s.name == stage_names[0])
-    for name in first.inputs:
-        if name not in tables:
-            tables[name] = store.read_document_table(layout, name, doc_id)
-    if first.name != "normalize":  # extract reads normalized tables that segment does not pass on
-        for name in ("normalized", "passages", "sentences"):
-            if name not in tables and store.Layout.document_table(layout, name, doc_id).exists():
-                tables[name] = store.read_document_table(layout, name, doc_id)
+    # Every input a stage of this run reads and no earlier stage of this run makes comes from the store.
+    made_here = set(tables)
+    for stage in DOCUMENT_STAGES:
+        if stage.name in stage_names:
+            for name in stage.inputs:
+                if name not in made_here and name not in tables:
+                    tables[name] = store.read_document_table(layout, name, doc_id)
+            made_here.update(stage.outputs)
     produced, errors = run_document(doc_id, tables, stage_names, res)
     for name, frame in produced.items():
         store.write_document_table(layout, name, doc_id, frame)

@@ -15,6 +15,7 @@ import threading
 import time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -265,3 +266,31 @@ def test_refresh_accepts_a_relative_theme_model_folder(
     monkeypatch.chdir(theme_model_dir.parent)
     assert refresh(inp, out, "--theme-model-dir", theme_model_dir.name) == 0
     assert len(published(out, "documents")) == 1
+
+
+def test_refresh_new_stage_version_after_a_failed_stage_keeps_the_document_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document whose segment failed has no input for extract: a new extract version must not
+    make the next run read tables that were never written."""
+    inp, out = small_corpus(tmp_path / "in", SMALL[:2]), tmp_path / "out"
+    import pipeline.segment as segment_module
+
+    real = segment_module.passages
+
+    def fails_on_yuanxi(documents: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        if documents.source.str.contains("yuanxi").any():
+            raise RuntimeError("segment broke on purpose")
+        return real(documents, *args, **kwargs)
+
+    monkeypatch.setattr(segment_module, "passages", fails_on_yuanxi)
+    assert refresh(inp, out) == 1
+    manifest = Layout(out).manifest
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for record in data["documents"].values():
+        record["stages"]["extract"]["version"] = "an older extractor"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert refresh(inp, out) == 1  # the healthy report is re-extracted; the failed one stays skipped
+    docs = published(out, "documents").set_index("source")
+    assert any("segment_failed" in f for f in docs.loc[SMALL[1], "flags"])
+    assert set(published(out, "indicators").source) == {SMALL[0]}
