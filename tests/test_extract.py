@@ -732,3 +732,157 @@ def test_extract_ordinal_rounds_naming_counted_or_past_rounds(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+# --- real-text classes of round 3 (invented sentences, invented places) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # problems listed by kind after commas share the verb of the first item
+        (
+            "巡察共发现落实政策不到位问题45个,作风问题31个,其他方面问题12个",
+            [("problems_found", 45), ("problems_found", 31), ("problems_found", 12)],
+        ),
+        # a clause with its own verb, or another noun, is no continuation
+        ("发现问题45个,已整改问题31个", [("problems_found", 45), ("problems_resolved", 31)]),
+        ("发现问题45个,涉及干部12人", [("problems_found", 45)]),
+        # 以及 continues a list of inspected units
+        ("两个巡视组分别进驻了3个省区市,以及5个中央单位", [("orgs_inspected", 3), ("orgs_inspected", 5)]),
+        # 进驻了N个: the units of the clause before, not 了
+        ("被巡视的18个地区和单位已经进驻了11个", [("orgs_inspected", 18), ("orgs_inspected", 11)]),
+        # a word tagged as a verb inside the counted noun
+        ("对8个行业扶贫部门开展专项巡察", [("orgs_inspected", 8)]),
+        ("巡视组对6个政府组成部门开展巡视", [("orgs_inspected", 6)]),
+        ("将区卫健委与区医院等4个二级机构联动巡察", [("orgs_inspected", 4)]),
+        # 杀回马枪 is a revisit inspection
+        ("对河东、河西2个市杀“回马枪”", [("orgs_inspected", 2)]),
+        # a look-back after a place
+        ("完成对15家单位巡视和4个县(市、区)巡视“回头看”", [("orgs_inspected", 15), ("orgs_inspected", 4)]),
+        # the units of a list share the verb after its last item
+        (
+            "统筹安排9个乡镇、46个县直单位和180个村党组织的巡察任务",
+            [("townships_inspected", 9), ("orgs_inspected", 46), ("villages_inspected", 180)],
+        ),
+        # a report on each unit inspected; units to be inspected
+        ("巡视组已提出19个省区市巡视报告", [("orgs_inspected", 19)]),
+        ("12个地区和单位将被巡视", [("orgs_inspected", 12)]),
+    ],
+)
+def test_extract_reads_unit_and_problem_lists_of_real_reports(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # groups stand between the noun and the items
+        ("反馈存在问题5大类21项", [("problems_found", 21)]),
+        ("发现5大类问题", []),
+        # opinions fed back are suggestions issued; a deadline after feedback is not
+        ("巡察组反馈整改意见86条", [("suggestions_issued", 86)]),
+        ("被巡察单位须在反馈意见后10个工作日内报送整改方案", []),
+        # 制订 sets up rules
+        ("制订《巡察工作规程》等X项配套制度", [("rules_established", None)]),
+        # a negated rectification verb and the verb joined to it are part of the problems' noun
+        ("发现落实审计整改不到位问题7个", [("problems_found", 7)]),
+        # the people's own verb follows them
+        ("抽调参加第三轮巡察的40名干部参加业务培训", [("people_trained", 40)]),
+        # the verb in a modifier only says which problems; the verb after them says what was done
+        ("巡视组反馈的27个问题全部整改到位", [("problems_resolved", 27)]),
+        ("发现问题27个,全部整改到位", [("problems_found", 27)]),
+        # coverage progress with a word between
+        ("全覆盖总体进度达到76.5%", [("coverage_rate", 76.5)]),
+        ("整改总体进度达到76.5%", []),
+        # reports to the committee counted in 件次
+        ("已提交专题汇报14件次", [("reports_submitted", 14)]),
+    ],
+)
+def test_extract_reads_results_of_real_reports_round_3(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # rounds with a prepositional phrase before the inspection
+        ("全年开展4轮对县直部门的常规巡察", [("rounds", 4)]),
+        ("组织开展5轮以乡村振兴为重点的村级巡察", [("rounds", 5)]),
+        ("开展3轮对巡察干部的培训", []),
+        ("开展2轮巡察干部轮训", []),
+    ],
+)
+def test_extract_rounds_before_a_prepositional_phrase(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the ratio of a mode of work (one team, two units)
+        "采取“1托2”方式,即1个巡察组先后巡察2个单位",
+        # units where problems were found are not a count of inspected units
+        "巡视组发现12个单位党组织存在管党治党宽松软问题",
+        # an audit of the units, not an inspection
+        "同步对9家单位全覆盖开展经济责任审计、专项审计",
+        # units that run their own inspections are its agents
+        "已有60家中央单位开展了内部巡视",
+        "12所高校全部开展巡视巡察",
+        # the inspecting body's name is no verb: a jurisdiction divided into kinds
+        "县委巡察机构将全县210个村(社区)分为五类",
+        # a jurisdiction's total
+        "全县共有12个乡镇、160个村",
+    ],
+)
+def test_extract_ignores_non_indicators_of_real_reports_round_3(sentence: str) -> None:
+    assert records(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("1个巡察组将对3个乡镇开展专项巡察", [("townships_inspected", 3)]),
+        ("对9家单位开展巡察和经济责任审计", [("orgs_inspected", 9)]),
+    ],
+)
+def test_extract_one_team_and_joined_audit_still_count(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "modality"),
+    [
+        # a whole term's targets, the noun after the count
+        ("全省共有312个巡视对象", "planned"),
+        # a target to ensure, units named as inspected
+        ("确保实现全县58家被巡察单位五年全覆盖", "planned"),
+        ("12个地区和单位将被巡视", "planned"),
+        ("对12个地区和单位开展了巡视", "achieved"),
+    ],
+)
+def test_extract_reads_term_targets_and_units_to_be_inspected(sentence: str, modality: str) -> None:
+    text = normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text
+    [record] = extract_sentence(text, ACHIEVED)
+    assert (record.indicator, record.modality) == ("orgs_inspected", modality)
+
+
+@pytest.mark.parametrize(
+    ("noun", "cls"),
+    [("省辖市", "org"), ("群团组织", "org"), ("二级机构", "org")],
+)
+def test_extract_counted_noun_lexicon_round_3_entries(noun: str, cls: str) -> None:
+    from pipeline.extract.indicators import noun_class
+
+    assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("问题6大类", "大类"), ("专题汇报14件次", "件次"), ("问题14件", "件")],
+)
+def test_extract_measure_word_lexicon_round_3_entries(text: str, unit: str) -> None:
+    [q] = find_quantities(text)
+    assert q.unit == unit

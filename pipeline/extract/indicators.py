@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from pipeline.config import LEXICON_DIR, Segmenter
 from pipeline.extract.quantities import Quantity, chinese_to_number, find_quantities
@@ -42,13 +43,13 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|“?回头看|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
     ("transfer", r"移交|移送|转交|转办|交办"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
-    ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|修订|修改|新建"),
+    ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
     (
@@ -60,7 +61,7 @@ CUES: list[tuple[str, str]] = [
     (
         "other",
         r"召开|评估|成立|组建|抽调|约谈|参会|参加|报道|刊发|举办|开设|设置|会商|商请|协助|走访|谈话|调阅|"
-        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成|细化|分解|立案|审查调查|函询|了结|审计|"
+        r"受理|接待|收到|督导|调研|考核|宣传|推广|交流|入库|选派|选调|配备|派出|通报|列席|征求|召集|听取|组成(?!部门)|细化|分解|立案|审查调查|函询|了结|审计|"
         r"分为|划分为|分成|划为",
     ),
 ]
@@ -71,8 +72,8 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("clue", r"线索"),
     ("village", r"行政村|村\(社区\)|村|社区|嘎查"),
     ("township", r"乡镇|街道|乡|镇|苏木"),
-    ("report", r"专题报告|综合报告|报告"),
-    ("suggestion", r"建议书|意见建议|建议|提醒函|意见书"),
+    ("report", r"专题报告|综合报告|专题汇报|报告"),
+    ("suggestion", r"建议书|意见建议|整改意见|建议|提醒函|意见书"),
     ("rule", r"制度文件|规范性文件|制度|机制|办法|规定|规章|细则|规范"),
     ("problem", r"问题|短板|弱项|隐患|诉求|[实难急小烦揪操]心?事|急难愁盼|事项|难题"),
     (
@@ -127,6 +128,7 @@ NEVER_UNITS = {
     "户",
     "个百分点",
     "方面",
+    "大类",
     "支",
     "宗",
 }
@@ -165,10 +167,10 @@ ORDINAL_ROUNDS = re.compile(
     r"第([一二三四五六七八九十\d]+)((?:[、,，和及至到](?:第)?[一二三四五六七八九十\d]+)+)轮"
 )
 # 3轮巡察; 1轮村级“三资”专项巡察: the inspection may follow after a short modifier, with no verb between.
-ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)")
+ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)(?!干部|组|办|机构|人员)")
 ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|(?<!此)前|(?<!此)后|上|下|本|这|该|新|最新|最近)$")
 COVERAGE_BEFORE = re.compile(
-    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|覆盖(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
+    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|覆盖[^，,。；;]{0,4}?(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
 )
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
@@ -190,7 +192,7 @@ PREPOSITIONAL_JIANG = re.compile(
     r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给|分为|划分为|分成|划为)"
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
-PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|计划|拟于|力争在)")
+PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)")
 PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
 # A term named by its number (十二届省委任期内), in a passage that speaks of the new term.
 PAST_TERM = re.compile(r"[一二三四五六七八九十]+届[^，,。；;]{0,6}(任期内|期间|以来)")
@@ -285,7 +287,19 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     # A noun may contain a cue word (巡察对象, 巡视整改问题): only cut at cues that follow a noun head.
     if cue and cue.start() > 0 and noun_class(tail[: cue.start()]):
         stop = cue.start()
+    elif (
+        cue
+        and cue.lastgroup == "inspect"
+        and (manner := INSPECTION_MANNER.search(tail, 0, cue.start()))
+        and noun_class(tail[: manner.start()])
+    ):
+        stop = manner.start()  # 4个二级机构联动巡察: the manner of the inspection is no part of the noun
     noun = _noun_prefix(tail[:stop].strip())
+    whole = tail[:stop].strip()
+    if noun and not noun_class(noun) and len(whole) <= 10 and noun_class(whole):
+        # 15个行业扶贫部门, 6个政府组成部门: a word jieba tags as a verb inside the noun (扶贫, 组成)
+        # does not end it when the words up to the next separator end in a noun head.
+        noun = whole
     if not re.search(r"[\u4e00-\u9fff]", noun):
         noun = ""  # (62个县直单位已完成巡察51个): a bracket is not a noun
     first = domain_tokenizer(Segmenter.FAST).tag(tail[:stop])[:1]
@@ -302,6 +316,10 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     return noun
 
 
+# 巡察机构, 巡视办, 巡察组: the inspection word names a body, it is no verb.
+INSPECTING_BODY_AFTER = re.compile(r"机构|办公室|办(?!理|结|成)|组(?!织)|工作领导小组|干部")
+# How an inspection is run, said between the counted noun and the verb (4个二级机构联动巡察).
+INSPECTION_MANNER = re.compile(r"(联动|交叉|提级|常规|专项|机动|延伸|集中|同步)$")
 # Words jieba tags as nouns that end a counted noun phrase in these reports.
 NOT_NOUN = re.compile(
     r"细化|分解|梳理|汇总|纳入|全部|均|都|分别|已|已经|先后|逐一|同步|共|累计|其中|全面|近|近年|近年来"
@@ -334,8 +352,13 @@ def _noun_prefix(text: str) -> str:
 def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[Seen]) -> str:
     """The noun right before the number (巡察党组织135家 → 党组织); empty when what stands
     there is the recipient of the verb (移交县纪委监委25件 → the noun is elided)."""
-    start = max([clause_start] + [s.quantity.end for s in previous if s.quantity.end <= q.start])
-    head = sentence[start : q.start]
+    ends = [s.quantity.end for s in previous if s.quantity.end <= q.start]
+    # 存在问题6大类30项: the groups stand between the noun and the items; the noun is before them.
+    groups = [s.quantity for s in previous if s.quantity.end == q.start and s.quantity.unit in GROUP_UNITS]
+    if groups:
+        ends = [e for e in ends if e <= groups[0].start]
+    start = max([clause_start, *ends])
+    head = sentence[start : groups[0].start if groups else q.start]
     head = re.sub(
         r"(之中的|当中的|中的|中|内|里|的)?(已经|已|均|共|共计|总计|合计|累计|高达|多达|更是|达|达到|为|是|有|已有|计)*$",
         "",
@@ -352,7 +375,7 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
         + [m.end() for m in re.finditer(r"[\dXx×%]", head)]
         + [0]
     )
-    noun = re.sub(r"^等", "", head[cut:].strip())  # A、B等制度15项: the noun is 制度
+    noun = re.sub(r"^(等|了|过)", "", head[cut:].strip())  # A、B等制度15项: the noun is 制度; 进驻了23个: none
     handed_to = re.search(r"(移交|移送|转交|转办|交办|报送|提交|呈报|给|向)$", head[:cut])
     return "" if RECIPIENT.search(noun) and (handed_to or not noun_class(noun)) else noun
 
@@ -385,10 +408,16 @@ def _governing_cue(
     """The nearest cue that can govern this noun (制发巡察建议书: 制发, not 巡察); a verb that
     counts something else (召开, 评估 …) ends the search, unless it stands inside an `…等` list
     (完善耕地保护考核等制度机制) or is negated (整改不到位问题: not resolved)."""
+    negated_at = -1
     for m in cues:
         cls = m.lastgroup
         if NEGATED_AFTER.match(sentence, m.end()):
+            negated_at = m.start()
             continue
+        if 0 <= negated_at - m.end() <= 1:
+            continue  # 落实审计整改不到位问题: the verb joined to the negated one is part of the noun too
+        if cls == "inspect" and INSPECTING_BODY_AFTER.match(sentence, m.end()):
+            continue  # 县委巡察机构联合组织部门将全县448个村…: the inspecting body's name, not its verb
         if cls == "other" and ("等" in sentence[m.end() : pos] or NOUN_PATTERN.match(sentence, m.end())):
             continue  # inside the counted noun: …等制度机制, 审计干部
         if cls == "other":
@@ -397,7 +426,16 @@ def _governing_cue(
             return m
         if not people and (cls, noun_cls) in TYPE_TABLE:
             return m
-    return cues[0] if cues else None
+    # The nearest cue, unless it is negated (整改不到位问题 counts no rectified problems).
+    return next(
+        (
+            m
+            for m in cues
+            if not NEGATED_AFTER.match(sentence, m.end())
+            and not (m.lastgroup == "inspect" and INSPECTING_BODY_AFTER.match(sentence, m.end()))
+        ),
+        None,
+    )
 
 
 def _frame_cue(sentence: str, q: Quantity, noun_cls: str | None = None) -> str | None:
@@ -439,10 +477,11 @@ def _frame_cue(sentence: str, q: Quantity, noun_cls: str | None = None) -> str |
                 return fitting[-1].lastgroup  # 对6个二级党组织巡察情况的反馈意见: the verb that fits the noun
             if last.lastgroup == "other":
                 # 开展巡察和经济责任审计: coordinated verbs, the inspection one counts.
+                # (对17家单位全覆盖开展经济责任审计、跟踪审计: the inspection word is no verb joined to the audit.)
                 joined = [
                     c
-                    for c in closing[:-1]
-                    if c.lastgroup == "inspect" and re.search(r"[和及与、]", sentence[c.end() : last.start()])
+                    for c, nxt in pairwise(closing)
+                    if c.lastgroup == "inspect" and re.search(r"[和及与、]", sentence[c.end() : nxt.start()])
                 ]
                 if joined:
                     return "inspect"
@@ -481,9 +520,11 @@ IMPLIED_NOUN = {
 NEGATED_AFTER = re.compile(r"不到位|不力|不彻底|未完成|未到位|不实")
 NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在|持续|继续)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
+# 20个地区和单位将被巡视; 31个省区市巡视报告 (a report on each unit inspected). Units that run their own
+# inspection (75家中央和国家机关开展了内部巡视, 31所高校全部开展巡视巡察) are its agents, not its targets.
 POST_VERB = re.compile(
-    r"^(将|已|均|已经|先后|同步)?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
-    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖)?(?=$|[，,。；;]))"
+    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
+    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
     r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
 # The same for other verbs: 问题线索11条,已全部移交…; 6名同志参加…培训; 2名村干部被责令辞职.
@@ -499,7 +540,7 @@ TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖)?($|[，,。；;])|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
 
 
@@ -545,12 +586,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         frame = "inspect"  # 向31个省区市反馈巡视情况; 三户被巡察企业
 
     if TEAM_NOUN.match(noun) or re.search(
-        r"每(个|一个)?[^，,。；;]{0,4}组[^，,。；;]{0,4}$", sentence[clause_start : q.start]
+        r"(每(个|一个)?|(即|如|比如)[1一]个)[^，,。；;]{0,4}组[^，,。；;]{0,6}$", sentence[clause_start : q.start]
     ):
         return Seen(q, None, noun, None)  # 10个巡视组, 每个组巡视两家单位: teams and per-team loads are not counts
     if noun_cls == "village" and re.search(r".(所辖|下辖)", noun):
         return Seen(q, None, noun, None)  # 6个镇所辖村: the hosts of the villages, not the villages
-    if q.unit in GROUP_UNITS | {"个"} and re.match(r"^(方面|大类|类)", noun):
+    if q.unit in GROUP_UNITS | {"个"} and re.match(r"^(方面|大类|类)", noun) and sentence.startswith(noun, q.end):
         return Seen(q, None, noun, None)  # 4个方面主要问题: groups of problems, not problems
     # What follows the counted noun (or the figure, when the noun stood before it or was elided).
     after_noun = sentence[q.end + len(noun) :] if noun and sentence.startswith(noun, q.end) else sentence[q.end :]
@@ -569,6 +610,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
     if unit_noun and re.match(r"^的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)", after_noun):
         return Seen(q, None, noun, None)  # 3个设区市的市委书记: the units qualify people
+    if (
+        unit_noun
+        and cues
+        and cues[0].group(0) in ("发现", "查找", "查出", "查摆")
+        and not sentence[cues[0].end() : q.start].strip("了 ")
+    ):
+        return Seen(q, None, noun, None)  # 巡视组发现20个地区党组织存在…问题: where problems were found
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
     if (
@@ -584,7 +632,9 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
     # 全市2920个村(社区): the jurisdiction's total; 把全县16个乡镇…全部纳入巡察规划: the total, put into a plan.
     put_into_plan = re.match(r"[^。；;]{0,40}?纳入[^。；;，,]{0,6}(规划|计划|范围)", sentence[q.end :])
-    covered = unit_noun and re.match(r"^[^，,。；;]{0,12}(巡察|巡视)全覆盖", after_noun)
+    covered = unit_noun and re.match(r"^[^，,。；;]{0,12}(巡察|巡视)[^，,。；;]{0,6}全覆盖", after_noun)
+    if noun_cls == "org" and TERM_TARGET_NOUN.match(noun) and re.search(r"(共有|共计|总数为?)$", before_text):
+        return Seen(q, "orgs_inspected", noun, "inspect", noun_cls)  # 全省共有259个巡视对象: a term's targets
     if (
         (frame is None or put_into_plan)
         and TOTAL_MARKER.search(sentence[clause_start : q.start])
@@ -598,16 +648,32 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         r"^([及和、][^，,。；;]{0,30}?)?的?整改(情况|进展|进度|落实情况)", after_noun
     ):
         return Seen(q, None, noun, None)  # 对22个问题的整改情况进行检查: checked, not yet rectified
+    if (
+        not people
+        and q.unit not in GROUP_UNITS
+        and re.search(r"反馈(整改)?(意见|建议)(共|共计|合计)?$", sentence[clause_start : q.start])
+    ):
+        # 反馈整改意见294条: the opinions a team feeds back to the unit are the suggestions it issues.
+        return Seen(q, "suggestions_issued", noun, "suggest", noun_cls)
     if noun_cls == "clue" and cues and cues[0].lastgroup == "resolve":
         return Seen(q, None, noun, None)  # 巡察移交的问题线索已办结X条: handled by others, not transferred
     if left_cue is not None and NEGATED.search(sentence[: left_cue.start()]):
         return Seen(q, None, noun, None)  # 尚未完成整改的3个问题
     cue = frame or _cls(left_cue)
-    if frame is None and POST_VERB.match(after_noun) and (cue is None or (cue, noun_cls) not in TYPE_TABLE):
+    if frame is None and (cue is None or (cue, noun_cls) not in TYPE_TABLE) and _post_verb(after_noun, unit_noun):
         cue = "inspect"  # 完成剩余125个村(社区)的巡察任务: the verb after the noun decides
     post_cue = next((c for c, pattern in POST_CUES if pattern.match(after_noun)), None)
     if cue is None or cue == "other" or (post_cue and not people and (cue, noun_cls) not in TYPE_TABLE):
         cue = post_cue or cue
+    elif post_cue and people and cue not in ("train", "account"):
+        cue = post_cue  # 抽调参加第七轮巡察的62名干部参加巡察业务培训: the people's own verb follows them
+    elif (
+        post_cue == "resolve"
+        and noun_cls == "problem"
+        and left_cue is not None
+        and re.match(r"的", sentence[left_cue.end() :])
+    ):
+        cue = post_cue  # 巡视组反馈的38个问题全部整改到位: the verb in the modifier only says which problems
     if unit_noun and cue == "resolve" and left_cue is not None and left_cue.group(0) == "完成":
         cue = "inspect"  # 全县220个村级党组织,已完成153个: completing units is inspecting them
     if (
@@ -633,6 +699,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
             or _involving(sentence, clause_start, previous)
             or cue
         )
+    if cue is None and frame is None and noun_cls == "problem" and not cues:
+        cue = _problem_list_continuation(sentence, clause_start, q, noun, previous)
     inherited_cue = None
     if cue is None:
         inherited_cue = _breakdown_cue(sentence, clause_start, previous)
@@ -679,6 +747,20 @@ HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立
 DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^，,。；;\d]{0,8}\d+(个|家|所)($|[)）,，。；;])")
 
 
+# The rest of a list of counted units (、79个县直单位和270个村(社区)党组织), then the verb after the last.
+UNIT_LIST_THEN_VERB = re.compile(
+    r"^(?:[、和及与]\s*[\dXx×]+\s*[个家所](?:(?!巡察|巡视|开展|进行|完成)[^，,。；;、和及与\d]){1,16}?)+(?:"
+    + POST_VERB.pattern.removeprefix("^")
+    + ")"
+)
+
+
+def _post_verb(after_noun: str, unit_noun: bool) -> bool:
+    """An inspection verb after the counted noun, or after the list of units it opens (统筹考虑11个乡镇、
+    79个县直单位和270个村(社区)党组织的巡察任务: the verb after the last item governs every item)."""
+    return bool(POST_VERB.match(after_noun) or (unit_noun and UNIT_LIST_THEN_VERB.match(after_noun)))
+
+
 def _feedback_frame(sentence: str, q: Quantity, noun: str) -> bool:
     """`向…N个X…反馈`: the units a team reports its findings to are the units it inspected."""
     start, end = _sentence_bounds(sentence, q.start, q.end)
@@ -691,8 +773,8 @@ def _feedback_frame(sentence: str, q: Quantity, noun: str) -> bool:
 
 def _list_continuation(sentence: str, clause_start: int, q: Quantity, previous: list[Seen]) -> str | None:
     """巡视11个县(市、区),75个省直部门: a list of inspected units split by a comma shares its verb."""
-    if sentence[clause_start : q.start].strip("、 "):
-        return None
+    if re.sub(r"^(以及|及|和|还有)", "", sentence[clause_start : q.start].strip("、 ")):
+        return None  # …4个省区市和新疆生产建设兵团,以及6个中央和国家机关单位: 以及 continues the list
     last = next((p for p in reversed(previous) if p.quantity.end <= clause_start), None)
     if last is None or last.kind not in ("orgs_inspected", "villages_inspected", "townships_inspected"):
         return None
@@ -701,6 +783,20 @@ def _list_continuation(sentence: str, clause_start: int, q: Quantity, previous: 
 
 
 UNIT_KINDS = ("orgs_inspected", "villages_inspected", "townships_inspected")
+
+
+def _problem_list_continuation(
+    sentence: str, clause_start: int, q: Quantity, noun: str, previous: list[Seen]
+) -> str | None:
+    """发现A类问题795个,B类问题607个,C类问题355个: problems listed by kind after commas, each clause
+    only a noun and its count, share the verb of the first item."""
+    before = sentence[clause_start : q.start]
+    if not noun or not before.endswith(noun) or re.search(r"[\dXx×]", before):
+        return None
+    last = next((p for p in reversed(previous) if p.quantity.end <= clause_start), None)
+    if last is None or last.kind not in ("problems_found", "problems_resolved") or last.noun_cls != "problem":
+        return None
+    return last.cue if not sentence[last.quantity.end : clause_start].strip("，,、 ") else None
 
 
 def _involving(sentence: str, clause_start: int, previous: list[Seen]) -> str | None:
@@ -750,6 +846,12 @@ def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> S
     if follower and any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(after, 0, follower.start(1))):
         follower = None  # 3轮培训巡察干部: another verb stands between
     grown = re.search(r"(增至|增加到|增加至|增为)$", sentence[: q.start]) and re.search(r"巡视|巡察", sentence)
+    if not follower and re.search(r"(开展|组织|进行|完成)(了)?$", sentence[clause_start : q.start]):
+        # 开展6轮以…为主要内容的村级常规巡察, 开展3轮对各县(市)区…的交叉巡察: a prepositional phrase
+        # (对…, 以…为…) between the count and the inspection that closes the clause, no other verb in it.
+        long_follower = re.match(r"^(对|以|针对|围绕)[^，,。；;]{0,40}?(巡察|巡视)(?!干部|组|办|机构|人员)", after)
+        if long_follower and not any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(after)):
+            follower = long_follower
     if follower or grown or (_cls(left) == "inspect" and left and q.start - left.end() <= 2):
         # 由上年的2轮增至3轮: the count the year grew to
         return Seen(q, "rounds", "巡察" if "巡察" in sentence[q.end : q.end + 8] else "巡视", "inspect")
@@ -806,10 +908,18 @@ ROUND_STARTED = re.compile(
 )
 
 
+# 共有259个巡视对象: the same, the noun after the count.
+TERM_TARGET_NOUN = re.compile(r"^(巡视|巡察)对象")
+
+
 def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None) -> str:
     before = sentence[:q_start]
     after = sentence[q_end:] if q_end is not None else ""
-    if TERM_TARGETS.search(before) or re.search(r"确保[^，,；;。]*$", before):
+    if (
+        TERM_TARGETS.search(before)
+        or (re.search(r"(共有|共计|总数为?)$", before) and TERM_TARGET_NOUN.match(after))
+        or re.search(r"确保[^，,；;。]*$", before)
+    ):
         return "planned"  # 确保覆盖率达到80%: a target, in the figure's own clause
     plan_hits = [m.group(0) for m in PLAN_SENTENCE.finditer(before)]
     jiang_only = all(h.startswith("将") for h in plan_hits) and not PLAN_AFTER.match(after)
