@@ -20,6 +20,7 @@ import opencc
 import pandas as pd
 
 from pipeline.config import OpenccMode
+from pipeline.frames import column_array, frame
 from pipeline.furniture import KEPT_KINDS, LineKind, PageMeta, classify_lines
 from pipeline.textmap import MappedText
 
@@ -394,41 +395,62 @@ LINE_COLUMNS = ["doc_id", "source", "line_no", "kind", "text", "raw_start", "raw
 def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(normalized documents, lines). Rows with an ingest error are skipped; a document the
     normalizer fails on is kept with quality 0, a `normalize_failed:<error>` flag and no text."""
-    docs: list[dict[str, object]] = []
-    lines: list[dict[str, object]] = []
-    for row in raw_documents.itertuples(index=False):
-        if pd.notna(row.error) or pd.isna(row.raw_text):
+    docs: dict[str, list[object]] = {c: [] for c in NORMALIZED_COLUMNS}
+    lines: dict[str, list[object]] = {c: [] for c in LINE_COLUMNS}
+    # Columns as lists, not `itertuples`, and tables built from columns (`frames.frame`): on one
+    # document's tables pandas' own row handling was 2.4 s of the 5.6 s of normalize on 300 reports.
+    for doc_id, source, fmt, raw_text, error in zip(
+        *(raw_documents[c].tolist() for c in ("doc_id", "source", "format", "raw_text", "error")), strict=True
+    ):
+        if pd.notna(error) or pd.isna(raw_text):
             continue
         try:
-            nd = normalize_document(str(row.raw_text), str(row.format), mode)
+            nd = normalize_document(str(raw_text), str(fmt), mode)
         except Exception as exc:  # one malformed page must not stop the batch
-            print(f"  normalize: {row.source} failed: {exc!r}; kept with no body text", file=sys.stderr)
+            print(f"  normalize: {source} failed: {exc!r}; kept with no body text", file=sys.stderr)
             nd = NormalizedDocument(
                 MappedText("", (), ()), [], PageMeta(), [f"normalize_failed:{type(exc).__name__}"], 0.0
             )
-        docs.append(
-            {
-                "doc_id": row.doc_id,
-                "source": row.source,
-                "format": row.format,
-                "title": _simplify(nd.meta.title, mode),
-                "published": _iso_date(nd.meta.published),
-                "outlet": _simplify(nd.meta.outlet, mode),
-                "author": _simplify(nd.meta.author, mode),
-                "script": nd.script,
-                "quality": nd.quality,
-                "flags": nd.flags,
-                "text": nd.text.text,
-                "char_raw_start": list(nd.text.starts),
-                "char_raw_end": list(nd.text.ends),
-            }
-        )
-        lines.extend({"doc_id": row.doc_id, "source": row.source, **r} for r in nd.lines)
-    line_table = pd.DataFrame(lines, columns=LINE_COLUMNS)
-    for col in ("raw_start", "raw_end", "norm_start", "norm_end"):
-        if col in line_table:
+        for column, value in zip(
+            NORMALIZED_COLUMNS,
+            (
+                doc_id,
+                source,
+                fmt,
+                _simplify(nd.meta.title, mode),
+                _iso_date(nd.meta.published),
+                _simplify(nd.meta.outlet, mode),
+                _simplify(nd.meta.author, mode),
+                nd.script,
+                nd.quality,
+                nd.flags,
+                nd.text.text,
+                list(nd.text.starts),
+                list(nd.text.ends),
+            ),
+            strict=True,
+        ):
+            docs[column].append(value)
+        for r in nd.lines:
+            lines["doc_id"].append(doc_id)
+            lines["source"].append(source)
+            for column in LINE_COLUMNS[2:]:
+                lines[column].append(r[column])
+    if not lines["doc_id"]:
+        line_table = pd.DataFrame([], columns=LINE_COLUMNS)
+        for col in ("raw_start", "raw_end", "norm_start", "norm_end"):
             line_table[col] = line_table[col].astype("Int64")
-    return pd.DataFrame(docs, columns=NORMALIZED_COLUMNS), line_table
+    else:
+        line_table = pd.DataFrame(
+            {
+                c: pd.array(lines[c], dtype="Int64")
+                if c in ("raw_start", "raw_end", "norm_start", "norm_end")
+                else column_array(lines[c])
+                for c in LINE_COLUMNS
+            },
+            copy=False,
+        )
+    return frame(docs, NORMALIZED_COLUMNS), line_table
 
 
 def _simplify(value: str | None, mode: OpenccMode) -> str | None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -260,11 +260,15 @@ def infer_region(head: str, body: str) -> str | None:
 
 def document_places(documents: pd.DataFrame) -> pd.DataFrame:
     """doc_id, level, region (province/city/county joined by ' / ')."""
-    rows = []
-    for doc in documents.itertuples(index=False):
-        head = " ".join(str(x) for x in (doc.title, doc.outlet) if isinstance(x, str))
-        level = infer_level(f"{head}\n{head}\n{doc.text}")  # title and source line weigh double
-        rows.append({"doc_id": doc.doc_id, "level": level, "region": infer_region(head, str(doc.text))})
+    from pipeline.segment import _columns
+
+    rows: dict[str, list[object]] = {"doc_id": [], "level": [], "region": []}
+    # Columns as lists, not `itertuples` (it built a namedtuple class per call: 0.8 s on 300 reports).
+    for doc_id, title, outlet, text in _columns(documents, "doc_id", "title", "outlet", "text"):
+        head = " ".join(str(x) for x in (title, outlet) if isinstance(x, str))
+        rows["doc_id"].append(doc_id)
+        rows["level"].append(infer_level(f"{head}\n{head}\n{text}"))  # title and source line weigh double
+        rows["region"].append(infer_region(head, str(text)))
     return pd.DataFrame(rows, columns=["doc_id", "level", "region"])
 
 
@@ -335,30 +339,33 @@ def mentions(
 ) -> pd.DataFrame:
     """One row per body or place named in a passage: kind inspecting / inspected / discipline /
     other for bodies, province / city / county for places; raw offsets into the file."""
+    from pipeline.frames import frame
     from pipeline.segment import _columns, document_maps
 
     maps = document_maps(documents) if maps is None else maps
-    rows = []
+    rows: dict[str, list[Any]] = {c: [] for c in MENTION_COLUMNS}
+    seen: set[tuple[str, int, int, str]] = set()
+    by_doc: dict[str, list[tuple[Any, str, int]]] = {}
+    for doc_id, passage_id, p_text, norm_start in _columns(passages, "doc_id", "passage_id", "text", "norm_start"):
+        by_doc.setdefault(doc_id, []).append((passage_id, str(p_text), int(norm_start)))
     for doc_id, source in _columns(documents, "doc_id", "source"):
         text = maps[doc_id]
-        doc_passages = passages[passages.doc_id == doc_id]
-        for passage_id, p_text, norm_start in _columns(doc_passages, "passage_id", "text", "norm_start"):
-            places = place_spans(str(p_text))
-            found = body_spans(str(p_text), places)
+        for passage_id, p_text, norm_start in by_doc.get(doc_id, ()):
+            places = place_spans(p_text)
+            found = body_spans(p_text, places)
             found += [(s, "place", rank, a, b) for s, rank, _, a, b in places]
             for surface, kind, level, a, b in found:
-                raw_start, raw_end = text.raw_span(int(norm_start) + a, int(norm_start) + b)
-                rows.append(
-                    {
-                        "doc_id": doc_id,
-                        "source": source,
-                        "passage_id": passage_id,
-                        "mention": surface,
-                        "kind": kind,
-                        "level": level,
-                        "raw_start": raw_start,
-                        "raw_end": raw_end,
-                    }
-                )
-    table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    return table.drop_duplicates(["doc_id", "raw_start", "raw_end", "kind"]).reset_index(drop=True)
+                raw_start, raw_end = text.raw_span(norm_start + a, norm_start + b)
+                # The first row of each (doc_id, raw_start, raw_end, kind), as `drop_duplicates` kept
+                # it (which took 0.7 s of the 2.4 s of `mentions` on 300 reports).
+                key = (doc_id, raw_start, raw_end, kind)
+                if key in seen:
+                    continue
+                seen.add(key)
+                for column, value in zip(
+                    MENTION_COLUMNS,
+                    (doc_id, source, passage_id, surface, kind, level, raw_start, raw_end),
+                    strict=True,
+                ):
+                    rows[column].append(value)
+    return frame(rows, MENTION_COLUMNS)

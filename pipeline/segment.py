@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, compress, islice, pairwise
+from operator import lt
 from types import SimpleNamespace
 from typing import Any, Protocol
 
 import pandas as pd
 
+from pipeline.frames import frame
 from pipeline.textmap import MappedText
 from pipeline.words import TaggedToken
 
@@ -129,25 +132,34 @@ def document_maps(documents: pd.DataFrame) -> dict[str, MappedText]:
 
 def _frame(rows: dict[str, list[Any]], columns: list[str]) -> pd.DataFrame:
     """A table from its columns, typed as `pd.DataFrame(list_of_row_dicts, columns=columns)` types it
-    (object columns when there are no rows); columns are cheaper to build than a dict per row."""
-    if not rows[columns[0]]:
-        return pd.DataFrame([], columns=columns)
-    return pd.DataFrame(rows, columns=columns)
+    (object columns when there are no rows); columns are cheaper to build than a dict per row, and
+    `frames.frame` types them without pandas' inference."""
+    return frame(rows, columns)
+
+
+def _kept_lines(lines: pd.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
+    """Per document, its kept lines (those with a normalized span) in line order, as (kind,
+    norm_start, norm_end): one pass over the table's columns instead of a filter and a sort of
+    the table per document (0.8 s of 1.8 s of `passages` on 300 reports)."""
+    by_doc: dict[str, list[tuple[int, str, int, int]]] = {}
+    for doc_id, line_no, kind, a, b in _columns(lines, "doc_id", "line_no", "kind", "norm_start", "norm_end"):
+        if a is None or a is pd.NA or a != a:  # NA from an Int64 column, None or NaN from others
+            continue
+        by_doc.setdefault(doc_id, []).append((line_no, str(kind), int(a), int(b)))
+    return {d: [(k, a, b) for _, k, a, b in sorted(rows, key=lambda r: r[0])] for d, rows in by_doc.items()}
 
 
 def passages(documents: pd.DataFrame, lines: pd.DataFrame, maps: dict[str, MappedText] | None = None) -> pd.DataFrame:
     """One row per kept line: kind title/subtitle/byline/heading/question/body, heading path."""
     maps = document_maps(documents) if maps is None else maps
     rows: dict[str, list[Any]] = {c: [] for c in PASSAGE_COLUMNS}
+    kept_lines = _kept_lines(lines)
     for doc_id, source in _columns(documents, "doc_id", "source"):
         text = maps[doc_id]
-        kept = lines[(lines.doc_id == doc_id) & lines.norm_start.notna()].sort_values("line_no")
         path: dict[int, str] = {}
         pid = -1
-        for pid, (kind, a, b) in enumerate(_columns(kept, "kind", "norm_start", "norm_end")):
-            a, b = int(a), int(b)
+        for pid, (kind, a, b) in enumerate(kept_lines.get(doc_id, ())):
             line_text = text.text[a:b]
-            kind = str(kind)
             if kind == "body":
                 level = heading_level(line_text)
                 if QUESTION.match(line_text):
@@ -222,6 +234,10 @@ def tokens(
 ) -> pd.DataFrame:
     maps = document_maps(documents) if maps is None else maps
     rows: dict[str, list[Any]] = {c: [] for c in TOKEN_COLUMNS}
+    # The domain tokenizer hands over (word, tag) pairs: offsets are counted here instead of through a
+    # TaggedToken per word, and the raw span of a token is read off the document's offset map
+    # directly (saved 1.3 s of the 3.0 s of `tokens` on 300 reports).
+    tag_pairs = getattr(tokenizer, "tag_pairs", None)
     for doc_id, passage_id, sentence_id, s_text, norm_start in _columns(
         sentence_table, "doc_id", "passage_id", "sentence_id", "text", "norm_start"
     ):
@@ -229,14 +245,44 @@ def tokens(
         offset = int(norm_start)
         # token_id, not the raw span, identifies a token: characters repaired from one raw span
         # (mojibake, an entity) can give two tokens over the same raw characters.
-        tagged = [t for t in tokenizer.tag(str(s_text)) if not t.token.isspace()]
-        spans = [text.raw_span(offset + t.start, offset + t.end) for t in tagged]
-        rows["doc_id"] += [doc_id] * len(tagged)
-        rows["passage_id"] += [passage_id] * len(tagged)
-        rows["sentence_id"] += [sentence_id] * len(tagged)
-        rows["token_id"] += range(len(tagged))
-        rows["token"] += [t.token for t in tagged]
-        rows["pos"] += [t.pos for t in tagged]
-        rows["raw_start"] += [a for a, _ in spans]
-        rows["raw_end"] += [b for _, b in spans]
+        if tag_pairs is not None:
+            words, tags, raw_starts, raw_ends = _tagged_spans(tag_pairs(str(s_text)), text, offset)
+        else:
+            tagged = [t for t in tokenizer.tag(str(s_text)) if not t.token.isspace()]
+            spans = [text.raw_span(offset + t.start, offset + t.end) for t in tagged]
+            words, tags = [t.token for t in tagged], [t.pos for t in tagged]
+            raw_starts, raw_ends = [a for a, _ in spans], [b for _, b in spans]
+        n = len(words)
+        rows["doc_id"] += [doc_id] * n
+        rows["passage_id"] += [passage_id] * n
+        rows["sentence_id"] += [sentence_id] * n
+        rows["token_id"] += range(n)
+        rows["token"] += words
+        rows["pos"] += tags
+        rows["raw_start"] += raw_starts
+        rows["raw_end"] += raw_ends
     return _frame(rows, TOKEN_COLUMNS)
+
+
+def _tagged_spans(
+    pairs: list[tuple[str, str]], text: MappedText, offset: int
+) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Words, tags and raw spans of a sentence's (word, tag) pairs, whitespace words left out;
+    the same as `text.raw_span` of each word's span, computed a sentence at a time."""
+    if not pairs:
+        return [], [], [], []
+    words, tags = (list(x) for x in zip(*pairs, strict=True))
+    bounds = list(accumulate(map(len, words), initial=offset))
+    if bounds[-1] > len(text) or not all(map(lt, bounds, islice(bounds, 1, None))):
+        # An empty word or one past the text: each word's span through `raw_span`, which raises.
+        kept = [(w, t, a, b) for w, t, a, b in zip(words, tags, bounds, bounds[1:], strict=True) if not w.isspace()]
+        spans = [text.raw_span(a, b) for _, _, a, b in kept]
+        return [k[0] for k in kept], [k[1] for k in kept], [a for a, _ in spans], [b for _, b in spans]
+    starts, ends = text.starts, text.ends
+    raw_starts = [starts[a] for a in bounds[:-1]]
+    raw_ends = [ends[b - 1] for b in bounds[1:]] if text.ends_sorted else [max(ends[a:b]) for a, b in pairwise(bounds)]
+    if any(map(str.isspace, words)):
+        keep = [not w.isspace() for w in words]
+        words, tags = list(compress(words, keep)), list(compress(tags, keep))
+        raw_starts, raw_ends = list(compress(raw_starts, keep)), list(compress(raw_ends, keep))
+    return words, tags, raw_starts, raw_ends

@@ -159,7 +159,7 @@ STAGES: tuple[Stage, ...] = (
         normalize_document_tables,
         ("raw_documents",),
         ("normalized", "lines"),
-        lambda s: _pipeline_files("normalize.py", "furniture.py", "textmap.py"),
+        lambda s: _pipeline_files("normalize.py", "furniture.py", "textmap.py", "frames.py"),
         lambda s: f"opencc={s.opencc_mode.value}",
     ),
     Stage(

@@ -84,9 +84,15 @@ class DomainTokenizer:
         return list(self._jieba.lcut(text, HMM=True))
 
     def tag(self, text: str) -> list[TaggedToken]:
+        return _with_offsets(self.tag_pairs(text))
+
+    def tag_pairs(self, text: str) -> list[tuple[str, str]]:
+        """(word, POS) pairs, without offsets: the segment stage counts offsets itself rather than
+        build a TaggedToken per word (most of the cost of `tag` with rjieba)."""
         if self.segmenter is Segmenter.FAST:
-            return _with_offsets(self._fast.tag(text))
-        return _with_offsets((p.word, p.flag) for p in self._posseg.lcut(text, HMM=True))
+            pairs: list[tuple[str, str]] = self._fast.tag(text)  # a new list of tuples
+            return pairs
+        return [(p.word, p.flag) for p in self._posseg.lcut(text, HMM=True)]
 
 
 @lru_cache(maxsize=4)
