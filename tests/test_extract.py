@@ -799,6 +799,13 @@ def test_extract_reads_unit_and_problem_lists_of_real_reports(
         ("整改总体进度达到76.5%", []),
         # reports to the committee counted in 件次
         ("已提交专题汇报14件次", [("reports_submitted", 14)]),
+        ("巡视组反馈意见建议17条", [("suggestions_issued", 17)]),
+        # a bracketed gloss after the head does not change it
+        ("对11个法院、6个乡镇(社区)开展巡察", [("orgs_inspected", 11), ("townships_inspected", 6)]),
+        # a verb's implied object only when the figure has no noun of its own
+        ("问题已整改58个", [("problems_resolved", 58)]),
+        ("全年任务已完成了两个板块", []),
+        ("对准备、进驻、报告、整改四个阶段作出规范", []),
     ],
 )
 def test_extract_reads_results_of_real_reports_round_3(sentence: str, expected: list[tuple[str, float | None]]) -> None:
@@ -871,7 +878,7 @@ def test_extract_reads_term_targets_and_units_to_be_inspected(sentence: str, mod
 
 @pytest.mark.parametrize(
     ("noun", "cls"),
-    [("省辖市", "org"), ("群团组织", "org"), ("二级机构", "org")],
+    [("省辖市", "org"), ("群团组织", "org"), ("二级机构", "org"), ("市地", "org")],
 )
 def test_extract_counted_noun_lexicon_round_3_entries(noun: str, cls: str) -> None:
     from pipeline.extract.indicators import noun_class

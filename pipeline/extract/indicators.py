@@ -252,6 +252,11 @@ def noun_class(phrase: str) -> str | None:
     phrase = re.sub(r"\((延伸|含|包括|包含|涉及)[^()]*\)$", "", phrase)  # 4个乡镇(延伸到下辖村): an aside
     if re.search(r"问题(及|和|与)(问题)?线索$", phrase):
         return "problem"
+    if phrase.endswith(")") and "(" in phrase and not NOUN_PATTERN.fullmatch(phrase):
+        # 8个乡镇(社区): a bracketed gloss after the head does not change it (村(社区) is one noun)
+        gloss_head = noun_class(phrase[: phrase.rfind("(")])
+        if gloss_head:
+            return gloss_head
     found = list(NOUN_PATTERN.finditer(phrase))
     # The head ends the phrase: 县(市、区)殡葬 is about funerals, not counties.
     if not found or found[-1].end() < len(phrase.rstrip(")》”")):
@@ -651,7 +656,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if (
         not people
         and q.unit not in GROUP_UNITS
-        and re.search(r"反馈(整改)?(意见|建议)(共|共计|合计)?$", sentence[clause_start : q.start])
+        and re.search(r"反馈(整改)?(意见建议|意见|建议)(共|共计|合计)?$", sentence[clause_start : q.start])
     ):
         # 反馈整改意见294条: the opinions a team feeds back to the unit are the suggestions it issues.
         return Seen(q, "suggestions_issued", noun, "suggest", noun_cls)
@@ -715,6 +720,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, cue)
     if (
         noun_cls is None
+        and not (noun and sentence.startswith(noun, q.end))  # 完成了三个板块: a noun of its own, not implied
         and left_cue is not None
         and left_cue.group(0) in IMPLIED_NOUN
         and re.fullmatch(r"(了|到位|完成|完毕)?", sentence[left_cue.end() : q.start])
