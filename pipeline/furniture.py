@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 class LineKind(enum.StrEnum):
@@ -33,7 +34,7 @@ BREADCRUMB = re.compile(r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s
 ANGLE_PATH = re.compile(r"\S\s+>\s+\S.*\s>\s")
 # `来源:` lines, often with a date, font controls and view counts on the same line.
 SOURCE_LINE = re.compile(
-    r"^[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间|日期)\s*[:：]"
+    r"^[-•·\s]*[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间|日期)\s*[:：]"
     r"|(字体|字号).{0,20}来源\s*[:：]"
     r"|(来源|发布时间)\s*[:：].{0,40}(字体|字号|浏览|点击|阅读|\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2})"
     r"|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{0,2}:?\d{0,2}\s*[|｜]?\s*来源"
@@ -42,6 +43,27 @@ EDITOR_LINE = re.compile(
     r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑|"
     r"供稿|编审)\s*[:：]"
 )
+# A date, then an outlet's name: 2020-12-21 某某网.
+DATE_OUTLET = re.compile(
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+[^\s，,。；;]{1,10}(网|报|在线|新闻|客户端|融媒|电视台|频道)$"
+)
+# A source line that runs on into the report's first sentence (来源:某某 发布时间:… 字号:【大】2月27日上午,…召开。)
+# is body: the sentence is part of the report.
+SENTENCE_END = re.compile(r"[。；！？]")
+# A box of contact links at the page head: 某某巡视组联系方式 某某巡视组联系电话 (not a numbered section heading).
+CONTACT_HEADER = re.compile(r"^(\S{0,20}(联系方式|联系电话|举报电话)\s+)+\S{0,20}(联系方式|联系电话|举报电话)$")
+# A site's contact footer: 地址:… 邮箱:… (used in classify_lines, in the last lines of the page).
+CONTACT_FOOTER = re.compile(r"^(地址|联系地址|通讯地址)\s*[:：].{2,60}(邮箱|电话|邮编|传真)\s*[:：]")
+# A short photo caption: 会议现场, 活动合影 (used in classify_lines, after the body has started).
+SHORT_CAPTION = re.compile(r"^[^，,。；;:：\d\s]{0,6}(现场|合影|剪影|掠影)$")
+# A photo caption naming a meeting without its date, after the body has started: 某学院召开巡察动员会.
+UNDATED_MEETING_CAPTION = re.compile(
+    r"^[^。；;！？!?，,:：\d]{2,30}(召开|举行)[^。；;！？!?，,]{0,20}(动员会|部署会|反馈会|座谈会|推进会|见面会)$"
+)
+# The original title of a repost, below the page's own title.
+ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
+# A date on its own line: 2020年08月04日 (a dateline in the page head; a letter's date at its end is body).
+LONE_CN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # A photo caption naming a dated meeting, with no sentence end (used in classify_lines).
 MEETING_CAPTION = re.compile(
     r"^\d{1,2}月\d{1,2}日[,，]?[^。；;！？!?，,]{6,40}(动员会|部署会|反馈会|座谈会|推进会|见面会|会议)$"
@@ -51,14 +73,14 @@ AUTHOR_CREDIT = re.compile(r"^(作者|撰稿|供稿)\s*[:：]\s*\S{1,20}$")
 UI_WORDS = (
     r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|列印|关闭|关闭窗口|收藏|收藏本页|分享|分享到|下载全文|下载|举报|"
     r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
-    r"听新闻|朗读|展开|收起|展开频道|收起频道|大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
+    r"听新闻|朗读|展开|收起|展开频道|收起频道|信息无障碍|无障碍|大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
 )
 UI_LINE = re.compile(rf"^(?:{UI_WORDS})+$")
 UI_PHRASE = re.compile(
     r"^(【?(打印|关闭|返回顶部|分享|扫一扫|上一篇|下一篇)|.{0,12}(分享到|扫一扫|在手机上阅读|手机扫码))"
 )
 COPYRIGHT = re.compile(
-    r"©|版权所有|copyright|ICP\s*[备证]|公网安备|网站标识码|主办单位|承办单位|技术支持\s*[:：]|联系我们|网站地图|"
+    r"©|版权所有|copyright|ICP\s*[备证]|公网安备|网站标识码|主办单位|承办单位|合作单位|协办单位|(国内)?统一刊号|技术支持\s*[:：]|联系我们|网站地图|"
     r"建议使用.{0,20}浏览器|分辨率|(未经|非经).{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
     re.IGNORECASE,
 )
@@ -84,7 +106,7 @@ COMMENT_BOARD = re.compile(
 )
 RELATED_HEADING = re.compile(
     r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
-    r"热门文章|热门推荐|精彩推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐|相关范文|推荐范文|相关文档|热门范文)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
+    r"热门文章|热门推荐|精彩推荐|新闻推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐|相关范文|推荐范文|相关文档|热门范文)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
 )
 LIST_ITEM = re.compile(r"^([•·▪■●◆◇○□▶►\-*]|\d{1,2}[.、])\s*\S")
 TRAILING_STAMP = re.compile(r"(\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2})\s*$")
@@ -115,7 +137,7 @@ PHOTO_CAPTION = re.compile(
 # Open-government-information header fields (索引号, 发布机构, 成文日期, 公开方式 …) and page labels
 # (关键词, 标签, 点击数); the value may follow on the next line.
 OPEN_INFO_LABEL = re.compile(
-    r"^[•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
+    r"^[-•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
     r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|阅读数|浏览次数|浏览量|阅读量)\s*[:：]"
     # a procurement notice's template fields, left empty (项目编号-, 预算金额-)
     r"|^(项目编号|预算金额|招标联系人|标书截止时间|投标截止时间|开标时间)\s*[:：\-]"
@@ -123,7 +145,7 @@ OPEN_INFO_LABEL = re.compile(
 # Page chrome in words: read-aloud and expand buttons, app prompts, counters, edition marks, privacy banners.
 PAGE_CHROME = re.compile(
     r"^(听新闻|朗读|语音播报|展开|收起|展开频道|收起频道|展开全文|收起全文|全文|阅读全文|查看全文|查看原文|"
-    r"一周热门|热门排行|排行榜|免费发布信息|\[全文\]|【全文】)\s*$"
+    r"一周热门|热门排行|排行榜|免费发布信息|\[全文\]|【全文】|【摘要】|【导读】)\s*$"
     r"|部分内容阅读$|打开.{1,8}(客户端|新闻|app|APP|App).{0,8}(查看|阅读)|即将离开.{0,30}(是否继续|网站)"
     r"|^\d+\s*浏览\s*评论\s*\d+\s*条?$|隐私(权)?(声明|政策|规范)|(app|App|APP)\s*(icon|下载|Icon)|\s(app|App|APP)$|\b(iOS|Android)\s*App"
     r"|扫描二维码|关注[^。，,；;]{0,12}(微信|公众号)$|^(公告摘要|公告正文)$|\"\s*/?>\s*$"
@@ -179,8 +201,12 @@ def furniture_reason(line: str) -> str | None:
         return "source_line"
     if BREADCRUMB.search(line) or ANGLE_PATH.search(line):
         return "breadcrumb"
-    if SOURCE_LINE.search(line) and len(line) < 120:
+    if SOURCE_LINE.search(line) and len(line) < 120 and not (len(line) > 50 and SENTENCE_END.search(line)):
         return "source_line"
+    if DATE_OUTLET.match(line):
+        return "source_line"
+    if CONTACT_HEADER.match(line) and len(line) <= 60:
+        return "contact"
     if EDITOR_LINE.search(line) and len(line) < 60:
         return "editor_line"
     if NOISE_TOKENS.match(line) or STRAY_MARKS.match(line):
@@ -294,25 +320,40 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
         ):
             kinds[content[0]] = LineKind.FURNITURE
 
+    _mark_page_head(lines, kinds, content)
     _mark_header_lines(lines, kinds)
     # A photo caption naming a dated meeting (3月20日,区委第一巡察组巡察某镇工作动员会): a date, the
     # meeting's name and no sentence end, after the body has started.
     started = False
     for i in content:
         line = lines[i].strip()
-        if kinds[i] is LineKind.BODY and started and MEETING_CAPTION.match(line):
+        if (
+            kinds[i] is LineKind.BODY
+            and started
+            and (MEETING_CAPTION.match(line) or UNDATED_MEETING_CAPTION.match(line) or SHORT_CAPTION.match(line))
+        ):
             kinds[i] = LineKind.FURNITURE
         started = started or (kinds[i] is LineKind.BODY and bool(re.search(r"[。；]", line)))
-    # An author credit standing after the body (作者:某某) is not the header's byline.
+    # An author credit standing after the body (作者:某某) is not the header's byline; a site's contact
+    # footer (地址:… 邮箱:…) stands in the last lines.
     for i in content:
         if kinds[i] is LineKind.BODY and AUTHOR_CREDIT.match(lines[i].strip()):
+            kinds[i] = LineKind.FURNITURE
+    for i in content[-5:]:
+        if kinds[i] is LineKind.BODY and CONTACT_FOOTER.match(lines[i].strip()) and len(lines[i]) <= 120:
             kinds[i] = LineKind.FURNITURE
     # The title repeated within the body (image alt text, share cards) is not body; a letterhead
     # repeated as the signature in the last lines is.
     titles = {re.sub(r"\s+", "", lines[i]) for i, k in enumerate(kinds) if k is LineKind.TITLE}
     seen_title = False
     signature = set(content[-2:])
+    # The report's own heading repeating the page title, right above its first numbered section, stays.
+    next_content = dict(pairwise(content))
     for i, kind in enumerate(kinds):
+        if i in next_content and NUMBERED_SECTION.match(lines[next_content[i]].strip()):
+            if kind is LineKind.TITLE:
+                seen_title = True
+            continue
         if kind is LineKind.TITLE:
             seen_title = True
         elif (
@@ -324,6 +365,58 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
         ):
             kinds[i] = LineKind.FURNITURE
     return kinds, _page_meta(lines, kinds)
+
+
+NUMBERED_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:
+    """Furniture that only the page head shows, before the report's first sentence: a newspaper
+    group's masthead of names over several lines, a date on its own line, the original title of a
+    repost below the page's title, and a column tag right after the date line (日期:01-16 / 巡察)."""
+    body_start = next((i for i in content if kinds[i] is LineKind.BODY and SENTENCE_END.search(lines[i])), len(lines))
+    head = [i for i in content if i < body_start]
+
+    def name_row(i: int) -> bool:
+        line = lines[i].strip().replace("?", "")  # a broken character left as ? by a converter
+        items = line.split()
+        return (
+            kinds[i] is LineKind.BODY
+            and len(items) >= 2
+            and all(len(t) <= 16 for t in items)
+            and not SENTENCE_PUNCT.search(line)
+            and not re.search(r"\d", line)
+        )
+
+    # Three or more rows of names in a row (惠州日报 东江时报 / 头条 掌中某某 / …): a title and its
+    # byline are at most two.
+    run: list[int] = []
+    for i in [*head, -1]:
+        if i >= 0 and name_row(i):
+            run.append(i)
+            continue
+        if run and i == -1:
+            run.pop()  # the row right above the first sentence is the title (巡察整改 持续发力)
+        if len(run) >= 3:
+            for j in run:
+                kinds[j] = LineKind.FURNITURE
+        run = []
+    for pos, i in enumerate(head):
+        line = lines[i].strip()
+        if kinds[i] is not LineKind.BODY:
+            continue
+        if LONE_CN_DATE.match(line) or (pos > 0 and ORIGINAL_TITLE.match(line)):
+            kinds[i] = LineKind.FURNITURE
+        elif (
+            pos > 0
+            and len(line) <= 12
+            and not SENTENCE_PUNCT.search(line)
+            and kinds[head[pos - 1]] is LineKind.FURNITURE
+            and (DATE.search(lines[head[pos - 1]]) or re.match(r"^(日期|时间)\s*[:：]", lines[head[pos - 1]].strip()))
+            and pos + 1 < len(head)
+            and (kinds[head[pos + 1]] is LineKind.FURNITURE or ORIGINAL_TITLE.match(lines[head[pos + 1]].strip()))
+        ):
+            kinds[i] = LineKind.FURNITURE  # a column tag between the date line and the source line
 
 
 def _mark_header_lines(lines: list[str], kinds: list[LineKind]) -> None:
@@ -353,7 +446,9 @@ def _page_meta(lines: list[str], kinds: list[LineKind]) -> PageMeta:
     head = [i for i, k in enumerate(kinds) if k is not LineKind.BLANK][:15]
     for i in head:
         line = lines[i]
-        if kinds[i] is LineKind.FURNITURE and ("来源" in line or DATE.search(line)):
+        # A source line kept for the sentence it runs on into still dates the page.
+        source = kinds[i] is LineKind.BODY and SOURCE_LINE.match(line)
+        if (kinds[i] is LineKind.FURNITURE or source) and ("来源" in line or DATE.search(line)):
             if published is None and (m := DATE.search(line)):
                 published = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             if outlet is None and (o := OUTLET.search(line)):

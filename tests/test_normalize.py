@@ -137,7 +137,7 @@ def test_normalize_opencc_mode_is_a_setting(mode: OpenccMode, raw: str, expected
         ("第B03版:要闻", "page_mark"),
         ("扫描二维码访问某某网移动版", "page_control"),
         ("看岱阳新闻,关注岱阳在线微信", "page_control"),
-        ("——访澜山县委巡察办主任\"/>", "page_control"),
+        ('——访澜山县委巡察办主任"/>', "page_control"),
         ("公告正文", "page_control"),
         ("项目编号-", "open_info"),
         ("图为巡察组召开小组会,部署下一阶段工作。", "image"),
@@ -392,3 +392,119 @@ def test_normalize_failure_on_one_document_does_not_stop_the_batch(monkeypatch: 
     assert list(docs.doc_id) == ["a", "b"]
     failed = docs.set_index("doc_id").loc["b"]
     assert failed.quality == 0.0 and failed.text == "" and list(failed["flags"]) == ["normalize_failed:ValueError"]
+
+
+# --- furniture classes of real-dev round 3 (invented lines, invented places) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("- 信息来源:青崖县卫生健康局", "source_line"),
+        ("- 发布日期:2025-09-24 08:02", "source_line"),
+        ("- 浏览次数:", "open_info"),
+        ("2024-03-18 澜山观察网", "source_line"),
+        ("青崖巡视组联系方式 驻青崖巡视组联系电话", "contact"),
+        ("|  信息无障碍", "page_control"),
+        ("合作单位:岱阳新闻网", "copyright"),
+        ("国内统一刊号:CN00-0000 岱阳日报社出版", "copyright"),
+        ("【摘要】", "page_control"),
+    ],
+)
+def test_normalize_recognizes_furniture_line_of_real_pages(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a source line that runs on into the report's first sentence is body
+        "来源:澜山在线 发布时间:2018-03-01 08:17:05 字号:【大】【中】【小】3月1日上午,省委第四轮巡视动员部署会召开。",
+        # a numbered section about how to reach the team
+        "三、反映问题联系方式",
+        "巡察组联系电话:0000-1234567",
+        # a date with a whole sentence after it
+        "2024-03-18 市委巡察组进驻石岭镇",
+    ],
+)
+def test_normalize_keeps_body_line_of_real_pages(body: str) -> None:
+    assert furniture_reason(body) is None
+
+
+def test_normalize_masthead_rows_at_the_page_head_are_dropped() -> None:
+    lines = [
+        "岱阳日报 岱阳晚报 小岱同学",
+        "岱阳头条 掌中岱阳",
+        "岱阳研究院 岱阳图片社 岱阳?媒体联盟",
+        "演播厅 会议室",
+        "巡察整改 持续发力",
+        "3月2日,市委第五轮巡察完成进驻。",
+    ]
+    kinds, meta = classify_lines(lines)
+    assert kinds[:4] == [LineKind.FURNITURE] * 4
+    assert meta.title == "巡察整改 持续发力"
+    # a title and its byline are two rows of names at most
+    kinds, _ = classify_lines(["巡察整改 持续发力", "记者 周某 吴某", "3月2日,市委第五轮巡察完成进驻。"])
+    assert kinds[:2] == [LineKind.TITLE, LineKind.BYLINE]
+
+
+def test_normalize_page_head_date_original_title_and_column_tag_are_dropped() -> None:
+    lines = [
+        "巡察整改 持续发力",
+        "日期:03-12",
+        "巡察",
+        "原标题:市委巡察整改工作持续发力",
+        "来源:岱阳纪检监察网",
+        "2020年08月04日",
+        "3月2日,市委第五轮巡察完成进驻。",
+        "2020年08月04日",
+    ]
+    kinds, meta = classify_lines(lines)
+    assert kinds[1:6] == [LineKind.FURNITURE] * 5
+    assert meta.published == "2020-08-04"
+    # a letter's date at the end, and the original title as the first line, stay
+    assert kinds[7] is LineKind.BODY
+    kinds, meta = classify_lines(["原标题:市委巡察整改工作持续发力", "3月2日,市委第五轮巡察完成进驻。"])
+    assert kinds[0] is LineKind.TITLE
+    # a short title right after a date line, with the body after it, stays
+    kinds, meta = classify_lines(["日期:03-12", "巡察整改持续发力", "3月2日,市委第五轮巡察完成进驻。"])
+    assert kinds[1] is LineKind.TITLE
+
+
+def test_normalize_undated_captions_after_the_body_are_dropped() -> None:
+    lines = [
+        "学院巡察工作启动",
+        "5月8日,设计学院召开巡察动员会,巡察组进驻。",
+        "设计学院召开巡察动员会",
+        "会议现场",
+        "召开巡察进驻动员会",
+        "巡察期间设值班电话。",
+        "地址:岱阳市梅山路18号 邮箱:webmaster@example.cn",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:4] == [LineKind.FURNITURE] * 2
+    assert kinds[4] is LineKind.BODY  # no one named as holding it: a heading of the report
+    assert kinds[6] is LineKind.FURNITURE
+    # before the body starts a meeting's name is the title
+    kinds, _ = classify_lines(["设计学院召开巡察动员会", "5月8日,巡察组进驻设计学院。"])
+    assert kinds[0] is LineKind.TITLE
+
+
+def test_normalize_own_heading_repeating_the_title_above_its_sections_stays() -> None:
+    lines = ["巡察工作总结", "今年以来,巡察工作稳步推进。", "巡察工作总结", "一、主要工作", "发现问题12个。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.BODY
+    lines = ["巡察工作总结", "今年以来,巡察工作稳步推进。", "巡察工作总结", "发现问题12个。", "回访后形成报告。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.FURNITURE
+
+
+def test_normalize_source_line_kept_for_its_sentence_still_dates_the_page() -> None:
+    lines = [
+        "省委巡视工作启动",
+        "来源:澜山在线 发布时间:2018-03-01 08:17:05 字号:【大】【中】【小】3月1日上午,省委第四轮巡视动员部署会召开。",
+        "会议宣布了本轮巡视任务分工。",
+    ]
+    kinds, meta = classify_lines(lines)
+    assert kinds[1] is LineKind.BODY
+    assert meta.published == "2018-03-01"

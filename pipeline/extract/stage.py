@@ -113,7 +113,7 @@ def extract(documents: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataF
         text = MappedText.of_document(doc)
         doc_passages = passages[passages.doc_id == doc.doc_id]
         contexts = passage_contexts(doc.title if isinstance(doc.title, str) else None, doc_passages)
-        scorable = set(doc_passages.loc[doc_passages.kind.isin(["body", "heading"]), "passage_id"])
+        scorable = set(doc_passages.loc[doc_passages.kind.isin(["body", "heading", "title", "subtitle"]), "passage_id"])
         doc_sentences = sentences[(sentences.doc_id == doc.doc_id) & sentences.passage_id.isin(scorable)]
         for passage_id, group in doc_sentences.groupby("passage_id", sort=True):
             group = group.sort_values("sentence_id")
