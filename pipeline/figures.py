@@ -113,6 +113,15 @@ def _relative(prefix: str, title_year: int | None, published: str) -> Year | Non
     return None
 
 
+def _since(start: int, end: int, title_year: int | None, published: str, doc_latest: int | None) -> Year:
+    """X年以来: from X to the document's date. A page with no date whose text names no later year
+    than X leaves the end open, so no year is given (2015年以来 on an undated page)."""
+    last = _end_year(title_year, published, end, doc_latest)
+    if last == start and not re.match(r"(?:19|20)\d\d", published or ""):
+        return Year(None, None, "to_date")
+    return Year(start, last, "since_year")
+
+
 def _end_year(title_year: int | None, published: str, latest: int, doc_latest: int | None) -> int:
     pub = re.match(r"((?:19|20)\d\d)", published or "")
     if pub:
@@ -165,7 +174,7 @@ def resolve_year(
         if found:
             start, end, at = found
             if SINCE.match(text[at:]):
-                return Year(start, _end_year(title_year, published, end, doc_latest), "since_year")
+                return _since(start, end, title_year, published, doc_latest)
             return Year(start, end, "sentence_year" if start == end else "sentence_years")
     term = _central_term(prefix, before_in_passage, before_in_document)
     if term:
@@ -182,7 +191,7 @@ def resolve_year(
         if found:
             start, end, at = found
             if SINCE.match(text[at:]):
-                return Year(start, _end_year(title_year, published, end, doc_latest), "since_year")
+                return _since(start, end, title_year, published, doc_latest)
             return Year(start, end, rule)
     if title_year is not None:
         return Year(title_year, title_year, "title_year")
@@ -190,6 +199,11 @@ def resolve_year(
     if found:
         return Year(found[0], found[1], "document_year")
     if pub_year is not None:
+        # A page dated January or February with no year of its own reports on the year before
+        # (year-end summaries), as 全年/今年 do above.
+        month = re.match(r"(?:19|20)\d\d-(\d\d)", published)
+        if month and int(month.group(1)) <= 2:
+            return Year(pub_year - 1, pub_year - 1, "published_year")
         return Year(pub_year, pub_year, "published_year")
     if doc_latest is not None:
         return Year(doc_latest, doc_latest, "document_latest")

@@ -62,6 +62,10 @@ UNDATED_MEETING_CAPTION = re.compile(
 )
 # The original title of a repost, below the page's own title.
 ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
+# A page stamp opening a line: an ISO date (prose writes 2025年11月28日), perhaps after a label.
+PAGE_STAMP = re.compile(r"^\s*(date|日期|时间)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?!\d)", re.IGNORECASE)
+# A page date written day/month/year on its own line: 09/04/2024.
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)$")
 # A date on its own line: 2020年08月04日 (a dateline in the page head; a letter's date at its end is body).
 LONE_CN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # A photo caption naming a dated meeting, with no sentence end (used in classify_lines).
@@ -446,13 +450,23 @@ def _page_meta(lines: list[str], kinds: list[LineKind]) -> PageMeta:
     head = [i for i, k in enumerate(kinds) if k is not LineKind.BLANK][:15]
     for i in head:
         line = lines[i]
-        # A source line kept for the sentence it runs on into still dates the page.
-        source = kinds[i] is LineKind.BODY and SOURCE_LINE.match(line)
+        # A source line kept for the sentence it runs on into still dates the page, and so does a page
+        # stamp the body line opens with (date 2025-11-28 据新华社报道…; 某某新闻 2023-04-10 13:50 记者…).
+        source = kinds[i] is LineKind.BODY and (
+            SOURCE_LINE.match(line) or PAGE_STAMP.match(line) or DATELINE.search(line[:40])
+        )
         if (kinds[i] is LineKind.FURNITURE or source) and ("来源" in line or DATE.search(line)):
             if published is None and (m := DATE.search(line)):
                 published = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             if outlet is None and (o := OUTLET.search(line)):
                 outlet = o.group(1)
+        elif published is None and (m := DAY_MONTH_YEAR.match(line.strip())):
+            # 09/04/2024 on its own line: day first (as the sites that write it so), unless it cannot be
+            day, month = int(m.group(1)), int(m.group(2))
+            if day <= 12 < month:
+                day, month = month, day
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                published = f"{m.group(3)}-{month:02d}-{day:02d}"
     title = author = None
     for i, k in enumerate(kinds):
         if k is LineKind.TITLE and title is None:

@@ -508,3 +508,19 @@ def test_normalize_source_line_kept_for_its_sentence_still_dates_the_page() -> N
     kinds, meta = classify_lines(lines)
     assert kinds[1] is LineKind.BODY
     assert meta.published == "2018-03-01"
+
+
+@pytest.mark.parametrize(
+    ("lines", "published"),
+    [
+        (["date 2025-11-28 据通讯社报道,中央政治局审议巡视综合报告。", "会议指出,巡视是重要制度。"], "2025-11-28"),
+        (["澜山财经 2023-04-10 13:50:16 记者 报导 中央巡视组进驻5家金融企业。"], "2023-04-10"),
+        (["巡视组进驻金融机构", "09/04/2024", "中央巡视组进驻5家金融机构。"], "2024-04-09"),
+        (["巡视组进驻金融机构", "04/29/2024", "中央巡视组进驻5家金融机构。"], "2024-04-29"),
+        # an event's date in prose is no page stamp
+        (["2017年12月29日下午,区委巡察工作领导小组召开动员会。"], None),
+    ],
+)
+def test_normalize_page_stamp_in_a_body_line_dates_the_page(lines: list[str], published: str | None) -> None:
+    _, meta = classify_lines(lines)
+    assert meta.published == published

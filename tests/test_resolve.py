@@ -80,6 +80,9 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("2014年、2015年、2016年均分别开展了", "", "", "", "", "2014-2016", "sentence_years"),
         ("2021年至2025年，共", "", "", "", "", "2021-2025", "sentence_years"),
         ("自2021年换届以来，共", "", "", "", "2025-12-01", "2021-2025", "since_year"),
+        # since a year, on an undated page naming no later year: the end is open
+        ("2021年以来，共", "", "", "", "", "", "to_date"),
+        ("2021年以来，共", "", "", "", "2021-12-01", "2021", "since_year"),
         ("全年共", "", "", "", "2026-01-10", "2025", "relative_this_year"),  # a January report on the year before
         ("全年共", "", "", "丹枫市2025年工作总结", "2026-01-10", "2025", "relative_this_year"),
         ("去年共", "", "", "", "2025-06-01", "2024", "relative_last_year"),
@@ -89,6 +92,9 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("截至目前，全县已完成巡察", "2019年，县委巡察办", "", "", "", "", "to_date"),
         ("十四届县委共开展巡察", "", "", "", "2016-10-01", "", "to_date"),
         ("十七届县委第六轮巡察共组建6个巡察组对", "", "", "", "2024-05-01", "2024", "published_year"),
+        # a page dated January or February reports on the year before
+        ("巡察党组织", "", "", "", "2020-01-17", "2019", "published_year"),
+        ("巡察党组织", "", "", "", "2020-03-17", "2020", "published_year"),
         # negatives: a count of 2025 is not a year; nothing at all fixes no year
         ("共发现问题2025个，其中", "", "", "", "", "", "none"),
         ("共", "", "", "", "", "", "none"),
