@@ -51,12 +51,24 @@ POINT_START = re.compile(r"(?=[一二三四五六七八九十]是|[（(][一二�
 MIN_UNIT_CHARS = 12
 
 
+def passage_unit_spans(text: str) -> list[tuple[int, int]]:
+    """Where the units of `passage_units` stand in the passage (start, end), in the same order."""
+    sentences = [(s.start, s.end) for s in split_sentences(text)]
+    units = list(sentences)
+    pieces, at = [], 0
+    for piece in POINT_START.split(text):  # zero-width splits: the pieces tile the text
+        if piece.strip():
+            pieces.append((at, at + len(piece)))
+        at += len(piece)
+    if len(pieces) > 1:
+        sentence_texts = {text[a:b] for a, b in sentences}
+        units += [(a, b) for a, b in pieces if text[a:b] not in sentence_texts]
+    return [(a, b) for a, b in units if len(text[a:b].strip()) >= MIN_UNIT_CHARS]
+
+
 def passage_units(text: str) -> list[str]:
     """The sentences of a passage and, where it enumerates, its points: the units the guide judges."""
-    sentences = [text[s.start : s.end] for s in split_sentences(text)]
-    points = [p for p in POINT_START.split(text) if p.strip()]
-    units = sentences + ([p for p in points if p not in sentences] if len(points) > 1 else [])
-    return [u for u in units if len(u.strip()) >= MIN_UNIT_CHARS]
+    return [text[a:b] for a, b in passage_unit_spans(text)]
 
 
 # Per theme: the passage's score, its best unit's, its units' mean, and passage × best unit.
@@ -65,9 +77,13 @@ UNIT_FEATURES = ("passage", "best_unit", "mean_unit", "passage_x_best_unit")
 
 def unit_features(scorer: ThemeScorer, texts: Sequence[str]) -> np.ndarray:
     """(passages, themes, UNIT_FEATURES) scores; a passage without units stands in for its own unit."""
-    units = [passage_units(t) for t in texts]
+    spans = [passage_unit_spans(t) for t in texts]
+    units = [[t[a:b] for a, b in group] for t, group in zip(texts, spans, strict=True)]
     flat = [u for group in units for u in group]
-    if getattr(scorer, "rows_independent", False):
+    if isinstance(scorer, LinearThemeScorer):
+        # The shipped model counts each passage's n-grams once and reads its units' counts off them.
+        whole, unit_scores = scorer.predict_proba_units(list(texts), spans)
+    elif getattr(scorer, "rows_independent", False):
         # One call over the distinct texts: a one-sentence passage is its own unit, and a
         # document's passages and units share the vectorizer's per-call setup. The linear model
         # scores each row on its own, so the numbers are the same (bit for bit, checked on 1,500
@@ -98,12 +114,16 @@ class UnitCombiner:
     intercept: np.ndarray  # (themes,)
 
     @classmethod
-    def fit(cls, features: np.ndarray, y: np.ndarray, seed: int = 13) -> UnitCombiner:
+    def fit(
+        cls, features: np.ndarray, y: np.ndarray, seed: int = 13, sample_weight: np.ndarray | None = None
+    ) -> UnitCombiner:
         from sklearn.linear_model import LogisticRegression
 
         coef, intercept = [], []
         for j in range(len(THEMES)):
-            lr = LogisticRegression(C=1.0, class_weight="balanced", random_state=seed).fit(features[:, j, :], y[:, j])
+            lr = LogisticRegression(C=1.0, class_weight="balanced", random_state=seed).fit(
+                features[:, j, :], y[:, j], sample_weight=sample_weight
+            )
             coef.append(lr.coef_[0])
             intercept.append(lr.intercept_[0])
         return cls(np.array(coef), np.array(intercept))
@@ -147,38 +167,40 @@ class SklearnThemeModel:
     c: float = 8.0
     seed: int = 13
 
-    def fit(self, texts: Sequence[str], y: np.ndarray) -> SklearnThemeModel:
+    def fit(self, texts: Sequence[str], y: np.ndarray, sample_weight: np.ndarray | None = None) -> SklearnThemeModel:
+        """One binary logistic regression per theme over shared TF-IDF features (what sklearn's
+        OneVsRestClassifier does, written out so that each passage can carry a sample weight: real
+        published passages and our own are weighed differently, see pipeline/train.py)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.multiclass import OneVsRestClassifier
-        from sklearn.pipeline import Pipeline
 
-        self.pipeline_ = Pipeline(
-            [
-                (
-                    "tfidf",
-                    TfidfVectorizer(analyzer="char", ngram_range=(1, self.ngram_max), sublinear_tf=True, min_df=2),
-                ),
-                (
-                    "clf",
-                    OneVsRestClassifier(
-                        LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced", random_state=self.seed)
-                    ),
-                ),
-            ]
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char", ngram_range=(1, self.ngram_max), sublinear_tf=True, min_df=2
         )
-        self.pipeline_.fit(list(texts), y)
+        features = self.vectorizer_.fit_transform(list(texts))
+        self.estimators_ = [
+            LogisticRegression(C=self.c, max_iter=2000, class_weight="balanced", random_state=self.seed).fit(
+                features, y[:, j], sample_weight=sample_weight
+            )
+            for j in range(y.shape[1])
+        ]
+        self.coef_ = np.vstack([e.coef_ for e in self.estimators_])
+        self.intercept_ = np.concatenate([e.intercept_ for e in self.estimators_])
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.pipeline_.predict_proba(list(texts)))
+        from scipy.special import expit
+
+        return np.asarray(expit(self.vectorizer_.transform(list(texts)) @ self.coef_.T + self.intercept_))
+
+    # Like the loaded scorer, each text's scores depend on that text alone.
+    rows_independent = True
 
     def save(self, folder: Path) -> None:
         """The fitted model as plain arrays (n-gram vocabulary, idf, one weight row per theme) in an
         .npz read with allow_pickle=False: nothing executable is stored, and it loads in a fraction
         of a second where a skops file took ~3 s, which dominated a one-report refresh."""
-        tfidf = self.pipeline_.named_steps["tfidf"]
-        estimators = self.pipeline_.named_steps["clf"].estimators_
+        tfidf = self.vectorizer_
         vocabulary = [""] * len(tfidf.vocabulary_)
         for term, index in tfidf.vocabulary_.items():
             vocabulary[index] = term
@@ -187,8 +209,8 @@ class SklearnThemeModel:
             folder / WEIGHTS_FILE,
             vocabulary=np.array(vocabulary, dtype=str),
             idf=tfidf.idf_,
-            coef=np.vstack([e.coef_ for e in estimators]),
-            intercept=np.concatenate([e.intercept_ for e in estimators]),
+            coef=self.coef_,
+            intercept=self.intercept_,
             ngram_max=np.array(self.ngram_max),
         )
 
@@ -199,36 +221,155 @@ class SklearnThemeModel:
 
 WEIGHTS_FILE = "weights.npz"
 
+# sklearn's char analyzer: lowercase, then runs of whitespace folded to one space.
+_WHITE_SPACES = re.compile(r"\s\s+")
+# A code point fits in 21 bits, so an n-gram of up to three is one int64.
+_CODE_BITS = 21
+
+
+def _ngram_keys(codes: np.ndarray, n: int) -> np.ndarray:
+    keys = codes[: len(codes) - n + 1].copy()
+    for k in range(1, n):
+        keys = (keys << _CODE_BITS) | codes[k : len(codes) - n + 1 + k]
+    return keys
+
+
+class NgramCounter:
+    """Counts a fitted vocabulary's character n-grams as sklearn's CountVectorizer(analyzer="char")
+    does, with numpy: n-grams become int64 keys looked up by binary search, and the units of a
+    passage (sentences, points: spans of it) take their counts from the passage's n-grams instead of
+    being analysed again. sklearn's analyzer and per-n-gram dict look-ups were ~60% of classify."""
+
+    def __init__(self, vocabulary: Sequence[str], ngram_max: int) -> None:
+        self.ngram_max = ngram_max
+        self.size = len(vocabulary)
+        self.tables: list[tuple[np.ndarray, np.ndarray]] = []
+        for n in range(1, ngram_max + 1):
+            ids = np.array([i for i, term in enumerate(vocabulary) if len(term) == n], dtype=np.int64)
+            codes = np.array([[ord(c) for c in vocabulary[i]] for i in ids], dtype=np.int64).reshape(-1, n)
+            keys = self._row_keys(codes)
+            order = np.argsort(keys, kind="stable")
+            self.tables.append((keys[order], ids[order]))
+
+    @staticmethod
+    def _row_keys(codes: np.ndarray) -> np.ndarray:
+        keys = codes[:, 0].copy()
+        for k in range(1, codes.shape[1]):
+            keys = (keys << _CODE_BITS) | codes[:, k]
+        return keys
+
+    @staticmethod
+    def preprocess(text: str) -> str:
+        return _WHITE_SPACES.sub(" ", text.lower())
+
+    def ngram_ids(self, text: str) -> list[np.ndarray]:
+        """Per n, the vocabulary id of the n-gram starting at each position of the preprocessed
+        text (-1 where it is not in the vocabulary)."""
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+        out = []
+        for n, (keys, ids) in enumerate(self.tables, start=1):
+            if len(codes) < n or not len(keys):
+                out.append(np.zeros(max(0, len(codes) - n + 1), dtype=np.int64) - 1)
+                continue
+            grams = _ngram_keys(codes, n)
+            at = np.minimum(np.searchsorted(keys, grams), len(keys) - 1)
+            out.append(np.where(keys[at] == grams, ids[at], -1))
+        return out
+
+    def counts(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None) -> Any:
+        """A CSR matrix of n-gram counts (int64, sorted indices, as CountVectorizer gives): a row per
+        text, then a row per span of each text in order. A span is read off its text's n-grams when
+        its preprocessed text is the same slice of the preprocessed passage (always, unless
+        lowercasing or whitespace folding moved characters), else analysed on its own."""
+        import scipy.sparse as sp
+
+        whole_rows: list[np.ndarray] = []
+        unit_rows: list[np.ndarray] = []
+        for i, text in enumerate(texts):
+            pre = self.preprocess(text)
+            grams = self.ngram_ids(pre)
+            whole_rows.append(self._row(grams, 0, len(pre)))
+            aligned = len(pre) == len(text)
+            for a, b in spans[i] if spans is not None else ():
+                unit = self.preprocess(text[a:b])
+                if aligned and pre[a:b] == unit:
+                    unit_rows.append(self._row(grams, a, b))
+                else:
+                    unit_rows.append(self._row(self.ngram_ids(unit), 0, len(unit)))
+        rows = whole_rows + unit_rows
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        indices, data = [], []
+        for r, ids in enumerate(rows):
+            uniq, n = np.unique(ids, return_counts=True)
+            indices.append(uniq)
+            data.append(n)
+            indptr[r + 1] = indptr[r] + len(uniq)
+        return sp.csr_matrix(
+            (
+                np.concatenate(data).astype(np.int64) if data else np.zeros(0, dtype=np.int64),
+                np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+                indptr,
+            ),
+            shape=(len(rows), self.size),
+        )
+
+    @staticmethod
+    def _row(grams: list[np.ndarray], a: int, b: int) -> np.ndarray:
+        parts = [g[a : max(a, b - n)] for n, g in enumerate(grams)]  # n-grams (n = index + 1) inside [a, b)
+        ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return ids[ids >= 0]
+
 
 @dataclass
 class LinearThemeScorer:
-    """The shipped sklearn model read back from its arrays: sklearn's own TfidfVectorizer with the
-    fitted vocabulary and idf, then one logistic function per theme (what OneVsRestClassifier's
-    predict_proba computes for binary logistic regressions)."""
+    """The shipped sklearn model read back from its arrays: its vocabulary and idf, then one
+    logistic function per theme (what OneVsRestClassifier's predict_proba computes for binary
+    logistic regressions). Counting is NgramCounter's; weighting and normalising are sklearn's
+    own TfidfTransformer steps, so the scores are sklearn's bit for bit (tests/test_classify.py)."""
 
-    vectorizer: Any
+    counter: NgramCounter
+    idf: np.ndarray
     coef: np.ndarray
     intercept: np.ndarray
     # Each text's scores depend on that text alone (sparse rows times dense weights), whatever the batch.
     rows_independent = True
 
+    def __post_init__(self) -> None:
+        # Stored once in the layout the sparse product reads (it copied coef.T on every call).
+        self.weights = np.ascontiguousarray(self.coef.T)
+
     @classmethod
     def load(cls, path: Path) -> LinearThemeScorer:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         with np.load(path, allow_pickle=False) as weights:
-            vocabulary = {str(term): i for i, term in enumerate(weights["vocabulary"])}
-            vectorizer = TfidfVectorizer(
-                analyzer="char", ngram_range=(1, int(weights["ngram_max"])), sublinear_tf=True, vocabulary=vocabulary
-            )
-            vectorizer.idf_ = weights["idf"]
-            return cls(vectorizer, weights["coef"], weights["intercept"])
+            vocabulary = [str(term) for term in weights["vocabulary"]]
+            counter = NgramCounter(vocabulary, int(weights["ngram_max"]))
+            return cls(counter, weights["idf"], weights["coef"], weights["intercept"])
+
+    def _scores(self, counts: Any) -> np.ndarray:
+        from scipy.special import expit
+        from sklearn.preprocessing import normalize
+
+        # TfidfTransformer.transform with sublinear_tf, idf and l2 norm, step by step.
+        tfidf = counts.astype(np.float64)
+        np.log(tfidf.data, tfidf.data)
+        tfidf.data += 1.0
+        tfidf.data *= self.idf[tfidf.indices]
+        tfidf = normalize(tfidf, norm="l2", copy=False)
+        return np.asarray(expit(tfidf @ self.weights + self.intercept))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        from scipy.special import expit
+        if not len(texts):
+            return np.zeros((0, len(self.intercept)))
+        return self._scores(self.counter.counts(list(texts)))
 
-        features = self.vectorizer.transform(list(texts))
-        return np.asarray(expit(features @ self.coef.T + self.intercept))
+    def predict_proba_units(
+        self, texts: list[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of each text and of each of its spans (flat, in order), from one count matrix."""
+        if not texts:
+            return np.zeros((0, len(self.intercept))), np.zeros((0, len(self.intercept)))
+        scores = self._scores(self.counter.counts(texts, spans))
+        return scores[: len(texts)], scores[len(texts) :]
 
 
 @dataclass

@@ -36,16 +36,37 @@ from pipeline.classify import (
     data_digest,
     label_matrix,
     scores_table,
+    tidy_punctuation,
     train_spacy,
     tune_thresholds,
     unit_features,
 )
 from pipeline.config import MODELS_DIR, PROJECT_ROOT
+from pipeline.evaluate import real_dir
+from pipeline.real_labels import REAL_GOLD_DIR, RealPassages, load_real_passages, open_batches
 
 LABELS_DIR = PROJECT_ROOT / "corpora" / "labels"
 CONFIG = MODELS_DIR / "themes" / "config.cfg"
+# The real texts run through the pipeline up to `segment` here (kept between runs: the runner
+# redoes only documents whose bytes or stage versions changed).
+REAL_WORK = PROJECT_ROOT / "build" / "train"
 SEED = 13
 FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The choices about real passages, made on the leave-one-round-out scores (`python -m
+    pipeline.train --leave-one-round-out`), never on a round scored with a model that saw it."""
+
+    # Sample weight of a real passage (ours weigh 1).
+    real_weight: float = 1.0
+    # The passages whose held-out scores tune the thresholds: "real" when there are any (the text the
+    # model is used on; ours score higher and would set the cuts too high), else all.
+    thresholds_on: str = "real"
+
+
+RECIPE = Recipe()
 
 
 def load_labeled(folder: Path = LABELS_DIR) -> pd.DataFrame:
@@ -64,6 +85,42 @@ def split_of(passage_id: str) -> str:
     return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
 
 
+def own_passages() -> pd.DataFrame:
+    """Our labeled passages, each its own fold group, split by `split_of` of its id."""
+    own = load_labeled()
+    return own.assign(origin="own", group=own["id"].astype(str), split=own["id"].map(split_of))
+
+
+def real_training_rows(real: RealPassages) -> pd.DataFrame:
+    """Real passages as training rows: a document's passages stay together (one fold group, one
+    split), so held-out scores never come from a model that read the same page. None is in the
+    test split: the honest measure of real text is the leave-one-round-out score."""
+    table = real.table
+    group = "real:" + table["batch"] + ":" + table["doc"]
+    return pd.DataFrame(
+        {
+            "id": table["id"],
+            "text": table["text"].map(tidy_punctuation),
+            "labels": table["labels"],
+            "file": "real-dev/" + table["batch"],
+            "origin": "real",
+            "group": group,
+            "split": group.map(lambda g: "dev" if split_of(g) == "dev" else "train"),
+        }
+    )
+
+
+def load_real(batches: list[str] | None = None, work: Path = REAL_WORK) -> RealPassages | None:
+    """The open rounds' labeled real passages when their texts are on this machine, else None."""
+    batches = open_batches() if batches is None else batches
+    if not batches or not real_dir().is_dir():
+        return None
+    real = load_real_passages(batches, work)
+    for p in real.problems:
+        print(f"train: real-dev {p} (left out)", file=sys.stderr)
+    return real
+
+
 @dataclass
 class Calibration:
     combiner: UnitCombiner
@@ -71,58 +128,148 @@ class Calibration:
     dev_scores: dict[str, Any]
 
 
-def folds(n: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    from sklearn.model_selection import KFold
+def fold_of(group: str) -> int:
+    """A fold by a hash of the group, so adding passages does not move old ones between folds."""
+    return int(hashlib.sha256(f"{SEED}:fold:{group}".encode()).hexdigest(), 16) % FOLDS
 
-    return list(KFold(FOLDS, shuffle=True, random_state=SEED).split(np.arange(n)))
+
+def group_folds(groups: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    fold = np.array([fold_of(g) for g in groups])
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(FOLDS)]
 
 
-def out_of_fold_features(texts: list[str], y: np.ndarray) -> np.ndarray:
-    """Unit features of every passage from a sklearn model that did not see it."""
+def sample_weights(fit: pd.DataFrame, recipe: Recipe) -> np.ndarray:
+    return np.where(fit["origin"].to_numpy() == "real", recipe.real_weight, 1.0)
+
+
+def out_of_fold_features(
+    texts: list[str], y: np.ndarray, splits: list[tuple[np.ndarray, np.ndarray]], weights: np.ndarray
+) -> np.ndarray:
+    """Unit features of every passage from a sklearn model that did not see it (nor its page)."""
     out = np.zeros((len(texts), len(THEMES), len(UNIT_FEATURES)))
-    for fit_idx, held_idx in folds(len(texts)):
-        model = SklearnThemeModel(seed=SEED).fit([texts[i] for i in fit_idx], y[fit_idx])
+    for fit_idx, held_idx in splits:
+        model = SklearnThemeModel(seed=SEED).fit([texts[i] for i in fit_idx], y[fit_idx], weights[fit_idx])
         out[held_idx] = unit_features(model, [texts[i] for i in held_idx])
     return out
 
 
-def calibrate(features: np.ndarray, y: np.ndarray) -> Calibration:
-    """Fit the unit combiner on held-out features; thresholds from the combiner's own out-of-fold output."""
+def calibrate(
+    features: np.ndarray,
+    y: np.ndarray,
+    splits: list[tuple[np.ndarray, np.ndarray]],
+    weights: np.ndarray | None = None,
+    tune: np.ndarray | None = None,
+) -> Calibration:
+    """Fit the unit combiner on held-out features; thresholds from the combiner's own out-of-fold
+    output on the `tune` passages (all when not given)."""
     held_out = np.zeros(y.shape)
-    for fit_idx, held_idx in folds(len(y)):
-        held_out[held_idx] = UnitCombiner.fit(features[fit_idx], y[fit_idx], SEED).predict_proba(features[held_idx])
-    cut = tune_thresholds(y, held_out)
+    w = np.ones(len(y)) if weights is None else weights
+    for fit_idx, held_idx in splits:
+        held_out[held_idx] = UnitCombiner.fit(features[fit_idx], y[fit_idx], SEED, w[fit_idx]).predict_proba(
+            features[held_idx]
+        )
+    mask = np.ones(len(y), dtype=bool) if tune is None or not tune.any() else tune
+    cut = tune_thresholds(y[mask], held_out[mask])
     return Calibration(
-        UnitCombiner.fit(features, y, SEED), cut, scores_table(y, (held_out >= np.array(cut)).astype(int))
+        UnitCombiner.fit(features, y, SEED, w),
+        cut,
+        scores_table(y[mask], (held_out[mask] >= np.array(cut)).astype(int)),
     )
 
 
-def main(output: Path) -> int:
+@dataclass
+class SklearnFit:
+    model: SklearnThemeModel
+    calibration: Calibration
+
+    def predict(self, texts: list[str]) -> np.ndarray:
+        """Labels as ThemeClassifier gives them (punctuation tidied, passage and units combined)."""
+        if not texts:
+            return np.zeros((0, len(THEMES)), dtype=int)
+        scorer = CombinedScorer(self.model, self.calibration.combiner)
+        proba = scorer.predict_proba([tidy_punctuation(t) for t in texts])
+        return (proba >= np.array(self.calibration.thresholds)).astype(int)
+
+
+def fit_sklearn(fit: pd.DataFrame, recipe: Recipe = RECIPE) -> SklearnFit:
+    """The sklearn model on `fit` (own and real rows), calibrated on out-of-fold scores by page."""
+    texts = fit.text.tolist()
+    y = label_matrix(fit.labels.tolist())
+    weights = sample_weights(fit, recipe)
+    splits = group_folds(fit.group.tolist())
+    oof = out_of_fold_features(texts, y, splits, weights)
+    tune = (fit.origin == "real").to_numpy() if recipe.thresholds_on == "real" else None
+    calibration = calibrate(oof, y, splits, weights, tune)
+    return SklearnFit(SklearnThemeModel(seed=SEED).fit(texts, y, weights), calibration)
+
+
+def leave_one_round_out(recipe: Recipe = RECIPE, work: Path = REAL_WORK) -> dict[str, Any]:
+    """Per open round: train on our passages (train + dev) and the other rounds' real passages, score
+    that round's gold lines as `make evaluate` does (a line whose passage is not kept counts as given
+    no label). The rounds' scores pooled are the estimate for the next blind round."""
+    rounds: dict[str, list[str]] = json.loads((REAL_GOLD_DIR / "rounds.json").read_text(encoding="utf-8"))
+    real = load_real([b for bs in rounds.values() for b in bs], work)
+    if real is None:
+        raise FileNotFoundError(f"no real texts in {real_dir()} (set XUNCHA_REAL_DIR)")
+    own = own_passages()
+    own = own[own.split != "test"]
+    rows = real_training_rows(real)
+    out: dict[str, Any] = {"recipe": recipe.__dict__}
+    pooled_true, pooled_pred = [], []
+    for name, batches in rounds.items():
+        held = real.table.batch.isin(batches).to_numpy()
+        fitted = fit_sklearn(pd.concat([own, rows[~held]], ignore_index=True), recipe)
+        pred = fitted.predict(real.table.text[held].tolist())
+        missed = [labels for batch, _, labels in real.unmatched if batch in batches]
+        y_true = np.vstack(
+            [label_matrix(real.table.labels[held].tolist()), label_matrix(missed).reshape(-1, len(THEMES))]
+        )
+        y_pred = np.vstack([pred, np.zeros((len(missed), len(THEMES)), dtype=int)])
+        out[name] = scores_table(y_true, y_pred)
+        pooled_true.append(y_true)
+        pooled_pred.append(y_pred)
+        print(f"train: leave out {name} ({', '.join(batches)}): macro-F1 {out[name]['macro_f1']}", file=sys.stderr)
+    out["pooled"] = scores_table(np.vstack(pooled_true), np.vstack(pooled_pred))
+    out["mean_macro_f1"] = round(float(np.mean([out[n]["macro_f1"] for n in rounds])), 3)
+    return out
+
+
+def main(output: Path, recipe: Recipe = RECIPE) -> int:
     import random
 
     random.seed(SEED)
     np.random.seed(SEED)
-    data = load_labeled()
-    data["split"] = data["id"].map(split_of)
+    own = own_passages()
+    real = load_real()
+    data = pd.concat([own, real_training_rows(real)], ignore_index=True) if real is not None else own
+    if real is None:
+        print(f"train: no real texts in {real_dir()}: our own labeled passages only", file=sys.stderr)
     train, dev, test = (data[data.split == s] for s in ("train", "dev", "test"))
     fit = pd.concat([train, dev])
-    print(f"train: {len(train)} train / {len(dev)} dev / {len(test)} test passages", file=sys.stderr)
-    y_dev, y_test, y_fit = (label_matrix(f.labels.tolist()) for f in (dev, test, fit))
+    print(
+        f"train: {len(train)} train / {len(dev)} dev / {len(test)} test passages "
+        f"({int((data.origin == 'real').sum())} of them real)",
+        file=sys.stderr,
+    )
+    y_dev, y_test = (label_matrix(f.labels.tolist()) for f in (dev, test))
 
     if output.exists():
         shutil.rmtree(output)
     output.mkdir(parents=True)
 
-    oof = out_of_fold_features(fit.text.tolist(), y_fit)
-    sk = SklearnThemeModel(seed=SEED).fit(fit.text.tolist(), y_fit)
+    sk_fit = fit_sklearn(fit, recipe)
+    sk = sk_fit.model
     sk.save(output / "sklearn")
     spacy_best = train_spacy(train, dev, CONFIG, output / "spacy_training")
     shutil.copytree(spacy_best, output / "spacy")
     shutil.rmtree(output / "spacy_training")
     models: dict[str, ThemeScorer] = {"sklearn": sk, "spacy": SpacyThemeModel(output / "spacy")}
+    dev_tune = (dev.origin == "real").to_numpy() if recipe.thresholds_on == "real" else None
     calibrations = {
-        "sklearn": calibrate(oof, y_fit),
-        "spacy": calibrate(unit_features(models["spacy"], dev.text.tolist()), y_dev),
+        "sklearn": sk_fit.calibration,
+        "spacy": calibrate(
+            unit_features(models["spacy"], dev.text.tolist()), y_dev, group_folds(dev.group.tolist()), tune=dev_tune
+        ),
     }
 
     metrics: dict[str, dict[str, dict[str, Any]]] = {}
@@ -144,27 +291,38 @@ def main(output: Path) -> int:
     import sklearn
     import spacy
 
+    tuned_on = "real passages" if real is not None and recipe.thresholds_on == "real" else "all passages"
     meta = {
         "version": output.name,
         "default": default,
         "themes": list(THEMES),
         "thresholds": {name: c.thresholds for name, c in calibrations.items()},
         "combiner": {name: c.combiner.to_json() for name, c in calibrations.items()},
-        "calibrated_on": {"sklearn": f"{FOLDS}-fold out-of-fold scores over train + dev", "spacy": "dev"},
+        "calibrated_on": {
+            "sklearn": f"{FOLDS}-fold out-of-fold scores over train + dev (folds by page), thresholds on {tuned_on}",
+            "spacy": f"dev, thresholds on its {tuned_on}",
+        },
         "seed": SEED,
         "config": {
             "sklearn": {
-                key: sk.pipeline_.named_steps["tfidf"].get_params()[key]
-                for key in ("analyzer", "ngram_range", "min_df", "sublinear_tf")
+                key: sk.vectorizer_.get_params()[key] for key in ("analyzer", "ngram_range", "min_df", "sublinear_tf")
             }
             | {"C": sk.c, "class_weight": "balanced", "folds": FOLDS},
             "spacy": "spacy/config.cfg (from models/themes/config.cfg)",
+            "recipe": recipe.__dict__,
         },
         "training_data": {
-            "files": sorted(data.file.unique().tolist()),
+            "files": sorted(own.file.unique().tolist()),
             "digest": data_digest(list(LABELS_DIR.glob("*.jsonl"))),
             "passages": {s: int((data.split == s).sum()) for s in ("train", "dev", "test")},
             "fit_on": {"sklearn": "train + dev", "spacy": "train"},
+            # Which real batches were learned from, and the digest of their gold and texts (as
+            # `make evaluate` computes a round's): a model that saw a batch is not scored blind on it.
+            "real": {
+                "batches": dict(real.digests) if real is not None else {},
+                "passages": int((data.origin == "real").sum()),
+                "left_out": real.problems if real is not None else [],
+            },
         },
         "libraries": {
             "python": platform.python_version(),
@@ -177,3 +335,22 @@ def main(output: Path) -> int:
     (output / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"train: shipped {default} as default → {output}", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--leave-one-round-out", action="store_true", help="score each real round with a model that did not see it"
+    )
+    parser.add_argument("--output", default=str(MODELS_DIR / "themes" / "v1"))
+    parser.add_argument("--json", help="write the leave-one-round-out scores here")
+    cli = parser.parse_args()
+    if cli.leave_one_round_out:
+        scores = leave_one_round_out()
+        if cli.json:
+            Path(cli.json).write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps({k: v for k, v in scores.items()}, indent=1))
+        sys.exit(0)
+    sys.exit(main(Path(cli.output)))

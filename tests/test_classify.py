@@ -13,15 +13,17 @@ import pytest
 from pipeline.classify import (
     THEMES,
     UNIT_FEATURES,
+    LinearThemeScorer,
     SklearnThemeModel,
     ThemeClassifier,
     UnitCombiner,
     classify,
+    passage_unit_spans,
     passage_units,
     tune_thresholds,
     unit_features,
 )
-from pipeline.train import load_labeled, split_of
+from pipeline.train import group_folds, load_labeled, split_of
 
 
 @pytest.mark.parametrize(
@@ -153,6 +155,58 @@ def test_classify_shipped_arrays_score_as_the_fitted_sklearn_pipeline(tmp_path: 
     assert np.allclose(SklearnThemeModel.load(tmp_path).predict_proba(new), fitted.predict_proba(new), atol=1e-12)
 
 
+ODD_TEXTS = [
+    "",
+    "巡",
+    "A  B\t\tC 巡察  整改",  # whitespace runs are folded: units are counted on their own
+    "İstanbul 巡察",  # lowercasing lengthens the text
+    "ΣΑΣ ΟΔΟΣ。整改到位。",  # final sigma: lowercase depends on the context
+    "a\ud800b巡察整改工作。",  # a lone surrogate
+    "一是强化监督。对资金密集部门优先安排巡察。二是深化贯通。与审计局共享线索和成果。",
+    "县委巡察组对12个村开展巡察。推动整改问题45个，整改率达到九成。对村巡察整改。",
+]
+
+
+def test_classify_shipped_scorer_counts_ngrams_as_sklearn_bit_for_bit(tmp_path: Path) -> None:
+    # The shipped scorer counts n-grams itself and reads units off their passage; the scores must be
+    # those of sklearn's TfidfVectorizer on every text and unit, exactly.
+    from scipy.special import expit
+
+    texts = [
+        "巡察组进驻村级党组织开展监督",
+        "推动整改问题落实到位",
+        "加强巡察干部队伍建设",
+        "运用大数据开展巡察 ABC",
+    ] * 3
+    y = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] * 3)
+    fitted = SklearnThemeModel(ngram_max=3).fit(texts, y)
+    fitted.save(tmp_path)
+    shipped = SklearnThemeModel.load(tmp_path)
+    assert isinstance(shipped, LinearThemeScorer)
+
+    class Reference:
+        rows_independent = True
+
+        def predict_proba(self, batch: Sequence[str]) -> np.ndarray:
+            return np.asarray(expit(fitted.vectorizer_.transform(list(batch)) @ fitted.coef_.T + fitted.intercept_))
+
+    assert np.array_equal(shipped.predict_proba(ODD_TEXTS), Reference().predict_proba(ODD_TEXTS))
+    assert np.array_equal(unit_features(shipped, ODD_TEXTS), unit_features(Reference(), ODD_TEXTS))
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_classify_unit_spans_are_where_the_units_stand(text: str) -> None:
+    assert [text[a:b] for a, b in passage_unit_spans(text)] == passage_units(text)
+
+
+def test_train_folds_keep_a_page_together() -> None:
+    groups = [f"real:a:a{i % 7:03d}" for i in range(60)] + [f"own{i}" for i in range(60)]
+    folds = group_folds(groups)
+    assert sorted(i for _, held in folds for i in held) == list(range(120))
+    for fit_idx, held_idx in folds:
+        assert not {groups[i] for i in fit_idx} & {groups[i] for i in held_idx}
+
+
 def test_classify_without_a_trained_model_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="make train"):
         ThemeClassifier(tmp_path)
@@ -221,3 +275,47 @@ def test_classify_folds_converter_debris_before_scoring() -> None:
 
     assert tidy_punctuation("入驻后,,走访农户,、召开院坝会。,随后反馈") == "入驻后,走访农户、召开院坝会。随后反馈"
     assert tidy_punctuation("发现问题12个,整改10个") == "发现问题12个,整改10个"
+
+
+def test_train_reads_real_passages_as_evaluate_matches_them(tmp_path: Path) -> None:
+    import hashlib
+
+    from pipeline.real_labels import load_real_passages, open_batches
+    from pipeline.train import real_training_rows
+
+    gold, texts = tmp_path / "real-dev", tmp_path / "texts"
+    (gold / "z").mkdir(parents=True)
+    (gold / "y").mkdir()  # a batch being annotated: not in rounds.json, never read
+    texts.mkdir()
+    (gold / "rounds.json").write_text(json.dumps({"round1": ["z"]}), encoding="utf-8")
+    body = [
+        "县委巡察组进驻后召开动员会",
+        "巡察组对12个村（社区）党组织开展巡察，重点检查“两委”班子履职和村级“三资”管理情况。",
+        "巡察反馈后，被巡察党组织制定整改方案，整改完成率达到96%。",
+    ]
+    pages = {"z001": "\n".join(body) + "\n", "z002": "巡察工作扎实推进，取得明显成效。\n"}
+    rows = ["doc\turl\tsha256"]
+    for doc, text in pages.items():
+        (texts / f"{doc}.txt").write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode()).hexdigest() if doc == "z001" else "0" * 64
+        rows.append(f"{doc}\thttps://example.org/{doc}\t{digest}")
+    (gold / "z" / "sources.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    labels = [(1, ["village_inspection"]), (2, ["rectification"]), (0, [])]
+    (gold / "z" / "themes.jsonl").write_text(
+        "".join(json.dumps({"doc": d, "line": i, "labels": lab}) + "\n" for d in ("z001", "z002") for i, lab in labels),
+        encoding="utf-8",
+    )
+
+    assert open_batches(gold) == ["z"]
+    real = load_real_passages(open_batches(gold), tmp_path / "work", gold, texts)
+    # The page whose bytes differ from its digest is left out and named.
+    assert set(real.table.doc) == {"z001"} and any("z002" in p for p in real.problems)
+    # Each gold line gets the pipeline's passage text (normalized), as the classifier will see it.
+    got = {text[:6]: list(lab) for text, lab in zip(real.table.text, real.table.labels, strict=True)}
+    assert got == {"巡察组对12": ["village_inspection"], "巡察反馈后，": ["rectification"]}
+    # The first line is the page's title, which is not scored: not trained on, counted as unmatched.
+    assert real.unmatched == [("z", "z001", [])]
+    assert set(real.digests) == {"z"}
+    training = real_training_rows(real)
+    assert set(training.origin) == {"real"} and "test" not in set(training.split)
+    assert training.group.nunique() == 1  # one page, one fold group
