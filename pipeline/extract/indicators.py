@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 
 from pipeline.config import LEXICON_DIR, Segmenter
@@ -953,7 +954,10 @@ def period(sentence: str, q_start: int, ctx: Context) -> str | None:
     return None
 
 
-def _subjects(text: str, end: int) -> list[tuple[int, str]]:
+@lru_cache(maxsize=4096)
+def _subjects(text: str, end: int) -> tuple[tuple[int, str], ...]:
+    """Bodies named in text[:end]. Cached: every figure of a passage without a subject of its own
+    asks for the passage's bodies again (body_spans ran once per figure)."""
     from pipeline.places import body_spans
 
     found = [(m.start(), m.end(), m.group(0)) for m in SUBJECT_COMMITTEES.finditer(text, 0, end)]
@@ -964,7 +968,7 @@ def _subjects(text: str, end: int) -> list[tuple[int, str]]:
     for f in found:
         if not kept or f[0] >= kept[-1][1]:
             kept.append(f)
-    return [(a, name) for a, _, name in kept]
+    return tuple((a, name) for a, _, name in kept)
 
 
 def subject(sentence: str, q_start: int, ctx: Context) -> str | None:
