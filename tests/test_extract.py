@@ -748,6 +748,11 @@ def test_extract_ordinal_rounds_naming_counted_or_past_rounds(
         # a clause with its own verb, or another noun, is no continuation
         ("发现问题45个,已整改问题31个", [("problems_found", 45), ("problems_resolved", 31)]),
         ("发现问题45个,涉及干部12人", [("problems_found", 45)]),
+        # the last item, with a verb further on that cannot count problems
+        (
+            "共发现作风问题45个,其他方面问题12个……这是全县开展巡察的一组数据",
+            [("problems_found", 45), ("problems_found", 12)],
+        ),
         # 以及 continues a list of inspected units
         ("两个巡视组分别进驻了3个省区市,以及5个中央单位", [("orgs_inspected", 3), ("orgs_inspected", 5)]),
         # 进驻了N个: the units of the clause before, not 了

@@ -705,8 +705,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
             or _involving(sentence, clause_start, previous)
             or cue
         )
-    if cue is None and frame is None and noun_cls == "problem" and not cues:
-        cue = _problem_list_continuation(sentence, clause_start, q, noun, previous)
+    if frame is None and noun_cls == "problem" and not cues and (cue is None or (cue, noun_cls) not in TYPE_TABLE):
+        cue = _problem_list_continuation(sentence, clause_start, q, noun, previous) or cue
     inherited_cue = None
     if cue is None:
         inherited_cue = _breakdown_cue(sentence, clause_start, previous)
