@@ -400,8 +400,8 @@ def normalize(raw_documents: pd.DataFrame, mode: OpenccMode) -> tuple[pd.DataFra
     normalizer fails on is kept with quality 0, a `normalize_failed:<error>` flag and no text."""
     docs: dict[str, list[object]] = {c: [] for c in NORMALIZED_COLUMNS}
     lines: dict[str, list[object]] = {c: [] for c in LINE_COLUMNS}
-    # Columns as lists, not `itertuples`, and tables built from columns (`frames.frame`): on one
-    # document's tables pandas' own row handling was 2.4 s of the 5.6 s of normalize on 300 reports.
+    # Columns as lists, not `itertuples`, and tables built from typed columns (`frames.frame`):
+    # with the Han-character changes below, normalize of 300 reports 2.15 s → 1.77 s CPU.
     for doc_id, source, fmt, raw_text, error in zip(
         *(raw_documents[c].tolist() for c in ("doc_id", "source", "format", "raw_text", "error")), strict=True
     ):

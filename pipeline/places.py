@@ -263,7 +263,8 @@ def document_places(documents: pd.DataFrame) -> pd.DataFrame:
     from pipeline.segment import _columns
 
     rows: dict[str, list[object]] = {"doc_id": [], "level": [], "region": []}
-    # Columns as lists, not `itertuples` (it built a namedtuple class per call: 0.8 s on 300 reports).
+    # Columns as lists, not `itertuples`, which builds a namedtuple class per call (300 reports:
+    # 0.35 s → 0.16 s CPU).
     for doc_id, title, outlet, text in _columns(documents, "doc_id", "title", "outlet", "text"):
         head = " ".join(str(x) for x in (title, outlet) if isinstance(x, str))
         rows["doc_id"].append(doc_id)
@@ -357,7 +358,7 @@ def mentions(
             for surface, kind, level, a, b in found:
                 raw_start, raw_end = text.raw_span(norm_start + a, norm_start + b)
                 # The first row of each (doc_id, raw_start, raw_end, kind), as `drop_duplicates` kept
-                # it (which took 0.7 s of the 2.4 s of `mentions` on 300 reports).
+                # it (with typed columns, `mentions` of 300 reports: 0.58 s → 0.20 s CPU).
                 key = (doc_id, raw_start, raw_end, kind)
                 if key in seen:
                     continue

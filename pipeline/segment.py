@@ -140,7 +140,7 @@ def _frame(rows: dict[str, list[Any]], columns: list[str]) -> pd.DataFrame:
 def _kept_lines(lines: pd.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
     """Per document, its kept lines (those with a normalized span) in line order, as (kind,
     norm_start, norm_end): one pass over the table's columns instead of a filter and a sort of
-    the table per document (0.8 s of 1.8 s of `passages` on 300 reports)."""
+    the table per document (with typed columns, `passages` of 300 reports: 0.53 s → 0.20 s CPU)."""
     by_doc: dict[str, list[tuple[int, str, int, int]]] = {}
     for doc_id, line_no, kind, a, b in _columns(lines, "doc_id", "line_no", "kind", "norm_start", "norm_end"):
         if a is None or a is pd.NA or a != a:  # NA from an Int64 column, None or NaN from others
@@ -235,8 +235,9 @@ def tokens(
     maps = document_maps(documents) if maps is None else maps
     rows: dict[str, list[Any]] = {c: [] for c in TOKEN_COLUMNS}
     # The domain tokenizer hands over (word, tag) pairs: offsets are counted here instead of through a
-    # TaggedToken per word, and the raw span of a token is read off the document's offset map
-    # directly (saved 1.3 s of the 3.0 s of `tokens` on 300 reports).
+    # TaggedToken per word, and the raw spans of a sentence's tokens are read off the document's
+    # offset map at once (with typed columns, `tokens` of 300 reports: 0.83 s → 0.55 s CPU, of
+    # which rjieba's tagging is about 0.3 s).
     tag_pairs = getattr(tokenizer, "tag_pairs", None)
     for doc_id, passage_id, sentence_id, s_text, norm_start in _columns(
         sentence_table, "doc_id", "passage_id", "sentence_id", "text", "norm_start"

@@ -48,8 +48,8 @@ class MappedText:
     @cached_property
     def ends_sorted(self) -> bool:
         """Whether the raw ends never decrease along the text (as in almost every document): then
-        the raw end of a span is the end of its last character, with no `max` over a slice.
-        Measured: `raw_span` over the tokens of 300 reports 0.43 s → 0.17 s."""
+        the raw end of a span is the end of its last character, with no `max` over a slice
+        (the raw spans of 300 reports' sentences: 15 ms → 12 ms; tokens' spans use it too)."""
         return all(map(le, self.ends, islice(self.ends, 1, None)))
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
