@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.config import OpenccMode, Segmenter
+from pipeline.config import OpenccMode, Segmenter, Settings
 from pipeline.ingest import discover, ingest
 from pipeline.normalize import converter, normalize
 from pipeline.segment import passages, sentences, tokens
@@ -144,6 +144,51 @@ def _rates(n_docs: int, chars: int, seconds: float) -> dict[str, float]:
     }
 
 
+# Documents run before the per-stage CPU is counted: imports, the lexicon, the gazetteer and the theme
+# model load once per process and are not a document's cost.
+WARM_UP_DOCUMENTS = 5
+
+
+def stage_cpu(corpus: Path, settings: Settings | None = None) -> dict[str, float]:
+    """CPU seconds per 1,000 documents of each per-document stage, one process, no profiler: every
+    report of `corpus` decoded (`ingest`: the decoding and its one-row table) and run through each
+    stage in turn, the stage's `process_time` summed; and bare `jieba.lcut` over the same raw texts,
+    also as CPU, in the same process. CPU is steadier than wall time on a shared machine, and
+    unlike a profiler it adds no cost per function call (cProfile doubled pandas-heavy stages)."""
+    import jieba
+
+    from pipeline.ingest import decode_document
+    from pipeline.stages import DOCUMENT_STAGES, Resources
+
+    res = Resources(settings or Settings())
+    files = sorted(corpus.rglob("report_*"))
+
+    def run(paths: list[Path], cpu: dict[str, float]) -> None:
+        for path in paths:
+            started = time.process_time()
+            doc = decode_document(path.read_bytes(), path.name, res.settings.max_unpacked_bytes)
+            tables = {"raw_documents": pd.DataFrame([doc.__dict__])}
+            cpu["ingest"] += time.process_time() - started
+            for stage in DOCUMENT_STAGES:
+                assert stage.run is not None
+                started = time.process_time()
+                tables.update(stage.run(tables, res))
+                cpu[stage.name] += time.process_time() - started
+
+    names = ("ingest", *(s.name for s in DOCUMENT_STAGES))
+    run(files[:WARM_UP_DOCUMENTS], dict.fromkeys(names, 0.0))
+    cpu = dict.fromkeys(names, 0.0)
+    run(files, cpu)
+    bare = jieba.Tokenizer()
+    bare.initialize()
+    started = time.process_time()
+    for path in files:
+        bare.lcut(path.read_text(encoding="utf-8"))
+    per_1000 = {name: round(seconds * 1000 / len(files), 2) for name, seconds in cpu.items()}
+    per_1000["jieba_lcut"] = round((time.process_time() - started) * 1000 / len(files), 2)
+    return per_1000
+
+
 def _jieba_seconds(texts: list[str]) -> float:
     """Bare single-process jieba.lcut (default dictionary, no lexicon) over the same raw texts."""
     import jieba
@@ -154,6 +199,10 @@ def _jieba_seconds(texts: list[str]) -> float:
     for t in texts:
         bare.lcut(t)
     return time.perf_counter() - started
+
+
+def _settings(theme_model_dir: Path | None) -> Settings:
+    return Settings(theme_model_dir=theme_model_dir.resolve()) if theme_model_dir else Settings()
 
 
 def bench_scale(
@@ -186,6 +235,14 @@ def bench_scale(
             "jieba_lcut": _rates(n_reports, chars, t_jieba),
         }
         print(f"bench {n_reports} reports ({chars:,} chars): bare jieba.lcut {t_jieba:.1f} s", flush=True)
+        if per_stage:
+            cpu = stage_cpu(corpus, _settings(theme_model_dir))
+            result["stage_cpu_per_1000"] = cpu
+            print(
+                "  CPU s per 1,000 reports, one process: "
+                + ", ".join(f"{name} {seconds}" for name, seconds in cpu.items()),
+                flush=True,
+            )
         out = work / "out"
         for executor in executors:
             runs: dict[str, object] = {}
@@ -273,6 +330,28 @@ def results_markdown(scale: list[dict[str, Any]], segment_vs_jieba: float | None
                 f"| {e['docs_per_s']} | {e['chars_per_s']:,} | **{e['vs_jieba_lcut']:.2f}** "
                 f"| {e['peak_rss_main_mb']:.0f} / {e['peak_rss_worker_mb']:.0f} |"
             )
+    for r in scale:
+        cpu = r.get("stage_cpu_per_1000")
+        if not cpu:
+            continue
+        jieba_cpu = cpu["jieba_lcut"]
+        stages = [name for name in cpu if name != "jieba_lcut"]
+        lines += [
+            "",
+            f"CPU seconds per 1,000 reports, each stage in one process without a profiler ({r['reports']:,} reports; "
+            "the first few documents, which load the models, not counted), against bare `jieba.lcut` on the same "
+            "texts in the same process:",
+            "",
+            "| " + " | ".join(["bare jieba.lcut", *stages, "all stages"]) + " |",
+            "|" + "---|" * (len(stages) + 2),
+            "| "
+            + " | ".join(
+                [f"{jieba_cpu} (1.00)"]
+                + [f"{cpu[n]} ({cpu[n] / jieba_cpu:.2f})" for n in stages]
+                + [f"{sum(cpu[n] for n in stages):.2f} ({sum(cpu[n] for n in stages) / jieba_cpu:.2f})"]
+            )
+            + " |",
+        ]
     lines += [
         "",
         "| reports | executor | refresh, nothing changed (s) | refresh, one report added (s) |",
