@@ -799,6 +799,17 @@ def test_extract_reads_unit_and_problem_lists_of_real_reports(
         # the verb in a modifier only says which problems; the verb after them says what was done
         ("巡视组反馈的27个问题全部整改到位", [("problems_resolved", 27)]),
         ("发现问题27个,全部整改到位", [("problems_found", 27)]),
+        # said solved after the noun
+        ("巡察期间,5件民生问题得到有效解决", [("problems_resolved", 5)]),
+        ("巡察期间,5件民生问题得到群众关注", []),
+        # a list of problems closed by 等 after a comma: the verb before the list governs
+        (
+            "巡察共发现班子作用不强、制度执行不严,八项规定落实不到位等方面问题46条,已整改30条",
+            [("problems_found", 46), ("problems_resolved", 30)],
+        ),
+        ("党的建设薄弱,责任落实不到位等方面问题46条", []),
+        # kinds of problems are no count of problems
+        ("盯紧资金整治中的偏差问题,盯牢项目招投标不规范等5类问题", []),
         # coverage progress with a word between
         ("全覆盖总体进度达到76.5%", [("coverage_rate", 76.5)]),
         ("整改总体进度达到76.5%", []),

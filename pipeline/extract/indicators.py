@@ -130,6 +130,7 @@ NEVER_UNITS = {
     "个百分点",
     "方面",
     "大类",
+    "类",
     "支",
     "宗",
 }
@@ -540,6 +541,8 @@ POST_CUES = [
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
     # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
+    # 136件群众关心的问题得到有效解决: said solved after the noun
+    ("resolve", re.compile(r"^[^，,；;。]{0,20}?(得到|获得)[^，,；;。]{0,4}(解决|整改)")),
 ]
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
@@ -625,14 +628,20 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)  # 巡视组发现20个地区党组织存在…问题: where problems were found
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
+    list_closed = (
+        noun_cls == "problem"
+        and not sentence.startswith(noun, q.end)
+        and re.search(r"等[^，,。；;\d]{0,8}$", sentence[clause_start : q.start])
+    )
     if (
-        elided
+        (elided or list_closed)
         and not cues
         and not frame
         and noun_cls is not None
         and not _breakdown_cue(sentence, clause_start, previous)
     ):
-        # 对于发现的问题线索,我们都按规定转交学校纪委,累计14条: the verb stands in an earlier clause.
+        # 对于发现的问题线索,我们都按规定转交学校纪委,累计14条: the verb stands in an earlier clause; so
+        # it does before a list of problems closed by 等 (发现A不强、B薄弱,C不到位等方面问题199条).
         cues = _cues_left(sentence, _sentence_bounds(sentence, q.start, q.end)[0], q.start)
     people = q.unit in PEOPLE_UNITS
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
