@@ -26,6 +26,7 @@ ROLE_RULES = (
     "breakdown_next_sentence",
     "items_sum_to_total",
     "items_under_previous_total",
+    "items_sum_to_earlier_total",
 )
 YEAR_RULES = (
     "sentence_year",
@@ -266,7 +267,7 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
             totals = [g for g in same_sentence if out[g.index][0] == "total"]
             if cue is not None:
                 before_cue = [g for g in totals if len(g.prefix) < cue.start()]
-                parent = next((g for g in reversed(before_cue) if g.indicator == f.indicator), None)
+                parent = next((g for g in reversed(before_cue) if _family(g.indicator) == _family(f.indicator)), None)
                 if parent is not None:
                     role = ("part", parent.start, "breakdown_in_sentence")
                 elif cue.start() <= 2:
@@ -284,9 +285,53 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
                     out[item.index] = role
         out[f.index] = role
         same_sentence.append(f)
+    _items_summing_to_an_earlier_total(ordered, by_sentence, out)
     _items_under_a_total(by_sentence, out)
     _restated(ordered, out)
     return out
+
+
+# Units of any kind add up: 已巡察14个党组织,包括6个村(社区)、6个区直部门、2个区属国有企业.
+UNIT_KINDS = ("orgs_inspected", "villages_inspected", "townships_inspected")
+
+
+def _family(indicator: str) -> str:
+    return "units_inspected" if indicator in UNIT_KINDS else indicator
+
+
+def _items_summing_to_an_earlier_total(
+    ordered: list[_Figure], by_sentence: dict[tuple[int, int], list[_Figure]], out: dict[Any, tuple[str, int | None, str]]
+) -> None:
+    """Two or more totals of one family in a sentence, or else in a passage, whose sum is exactly a total
+    given earlier in the document (a headline's 20个地区和单位, then 对2个省辖市和14个县(区)…;对1个省直单位
+    和1所高校…;对2户企业…): parts of it."""
+    by_passage: dict[int, list[_Figure]] = {}
+    for (passage_id, _), figures in sorted(by_sentence.items()):
+        by_passage.setdefault(passage_id, []).extend(figures)
+    for figures in [*by_sentence.values(), *by_passage.values()]:
+        by_family: dict[str, list[_Figure]] = {}
+        for f in figures:
+            if out[f.index][0] == "total" and not f.masked and f.value is not None:
+                by_family.setdefault(_family(f.indicator), []).append(f)
+        for family, items in by_family.items():
+            if len(items) < 2:
+                continue
+            first = min(f.norm for f in items)
+            total = sum(f.value or 0 for f in items)
+            earlier = [
+                g
+                for g in ordered
+                if g.norm < first
+                and _family(g.indicator) == family
+                and out[g.index][0] == "total"
+                and not g.masked
+                and g.value is not None
+                and abs(g.value - total) < 0.01
+                and g.passage_id != items[0].passage_id
+            ]
+            if earlier:
+                for f in items:
+                    out[f.index] = ("part", earlier[-1].start, "items_sum_to_earlier_total")
 
 
 def _items_under_a_total(

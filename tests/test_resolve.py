@@ -36,6 +36,21 @@ def resolved(text: str) -> pd.DataFrame:
         ),
         # the same figure given again later is a repeat
         ("县委巡察组发现问题58个。会议指出，巡察发现问题58个，均已整改。", [("58", "total"), ("58", "repeat")]),
+        # units of another kind after 包括 break down a count of units
+        (
+            "区委已巡察14个党组织，包括6个村(社区)、8个区直部门。",
+            [("14", "total"), ("6", "part"), ("8", "part")],
+        ),
+        # items spread over a passage that add up to a total given in an earlier passage (a headline)
+        (
+            "省委新一轮巡视将对12个地区和单位开展巡视\n本轮对2个设区市和7个县开展常规巡视；对3家省属企业开展专项巡视。",
+            [("12", "total"), ("2", "part"), ("7", "part"), ("3", "part")],
+        ),
+        # negatives: items of another passage that do not add up to it stay totals
+        (
+            "省委新一轮巡视将对12个地区和单位开展巡视\n本轮对2个设区市和7个县开展常规巡视；对4家省属企业开展专项巡视。",
+            [("12", "total"), ("2", "total"), ("7", "total"), ("4", "total")],
+        ),
         # negatives: different types side by side are all totals; items that do not add up stay totals
         ("发现问题526个，移交问题线索12条。", [("526", "total"), ("12", "total")]),
         (
