@@ -299,8 +299,11 @@ def _family(indicator: str) -> str:
     return "units_inspected" if indicator in UNIT_KINDS else indicator
 
 
+Roles = dict[Any, tuple[str, int | None, str]]
+
+
 def _items_summing_to_an_earlier_total(
-    ordered: list[_Figure], by_sentence: dict[tuple[int, int], list[_Figure]], out: dict[Any, tuple[str, int | None, str]]
+    ordered: list[_Figure], by_sentence: dict[tuple[int, int], list[_Figure]], out: Roles
 ) -> None:
     """Two or more totals of one family in a sentence, or else in a passage, whose sum is exactly a total
     given earlier in the document (a headline's 20个地区和单位, then 对2个省辖市和14个县(区)…;对1个省直单位
