@@ -105,6 +105,59 @@ def test_segment_tokens_tile_the_text_with_offsets() -> None:
     assert any(t.token == "巡审联动" for t in tagged)
 
 
+def test_segment_tables_typed_from_columns_as_pandas_infers() -> None:
+    from pipeline.frames import frame
+
+    columns: dict[str, list[object]] = {
+        "s": ["a", "b"],
+        "i": [1, 2],
+        "f": [1.5, 2.0],
+        "none": [None, None],
+        "s_none": ["a", None],
+        "mixed": [1, "a"],
+        "lists": [[1], [2, 3]],
+        "big": [2**70, 1],
+    }
+    pd.testing.assert_frame_equal(frame(columns, list(columns)), pd.DataFrame(columns, columns=list(columns)))
+    empty = frame({"a": [], "b": []}, ["a", "b"])
+    pd.testing.assert_frame_equal(empty, pd.DataFrame([], columns=["a", "b"]))
+
+
+def test_segment_tokens_from_tag_pairs_equal_tokens_from_tagged_tokens() -> None:
+    """The segment stage counts offsets from (word, tag) pairs; a tagger with only `tag` (HanLP)
+    goes through TaggedToken offsets: both give the same table, whitespace words left out, and a
+    document whose offset map has decreasing raw ends (repaired characters) is handled too."""
+    from types import SimpleNamespace
+
+    from pipeline.segment import document_maps, passages, sentences, tokens
+
+    text = "市委巡察组 对12家单位开展巡审联动。\n发现问题线索31件,  移交“纪检监察机关”。"
+    starts = list(range(len(text)))
+    ends = [i + 1 for i in range(len(text))]
+    ends[3] = 40  # a character repaired from a longer raw span
+    normalized = pd.DataFrame(
+        [{"doc_id": "d", "source": "s", "text": text, "char_raw_start": starts, "char_raw_end": ends}]
+    )
+    line_breaks = [0, text.index("\n"), len(text)]
+    lines = pd.DataFrame(
+        {
+            "doc_id": ["d", "d"],
+            "line_no": [0, 1],
+            "kind": ["body", "body"],
+            "norm_start": pd.array([0, line_breaks[1] + 1], dtype="Int64"),
+            "norm_end": pd.array([line_breaks[1], len(text)], dtype="Int64"),
+        }
+    )
+    maps = document_maps(normalized)
+    sentence_table = sentences(normalized, passages(normalized, lines, maps), maps)
+    fast = DomainTokenizer(Segmenter.FAST)
+    with_pairs = tokens(normalized, sentence_table, fast, maps)
+    without = tokens(normalized, sentence_table, SimpleNamespace(tag=fast.tag), maps)
+    pd.testing.assert_frame_equal(with_pairs, without)
+    assert not with_pairs.token.str.isspace().any()
+    assert 40 in with_pairs.raw_end.tolist()  # the span of the token over the repaired character
+
+
 def test_segment_spacy_pipeline_saves_with_config_and_meta(tmp_path: Path) -> None:
     import spacy
 
