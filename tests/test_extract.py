@@ -884,6 +884,9 @@ def test_extract_one_team_and_joined_audit_still_count(sentence: str, expected: 
         ("确保实现全县58家被巡察单位五年全覆盖", "planned"),
         ("12个地区和单位将被巡视", "planned"),
         ("对12个地区和单位开展了巡视", "achieved"),
+        # a round's targets named as its 巡察对象
+        ("本轮巡察对象为4家区级机关", "planned"),
+        ("本轮巡察对象包括37个党组织", "planned"),
     ],
 )
 def test_extract_reads_term_targets_and_units_to_be_inspected(sentence: str, modality: str) -> None:

@@ -917,7 +917,11 @@ def _future_jiang(before: str) -> bool:
 
 
 # A whole term's targets (巡视对象共有285个, 高达8607个): the task to cover, not what was covered.
-TERM_TARGETS = re.compile(r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$")
+TERM_TARGETS = re.compile(
+    r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$"
+    # 巡察对象为4个乡镇(街道)和16家区级机关; 巡察对象包括37个党组织: a round's targets named as such
+    r"|(巡察|巡视)对象(为|是|包括|涵盖)[^，,。；;]*$"
+)
 # News that a round has stationed: 已全部进驻, 陆续进驻, 完成进驻, 进驻工作结束, 全面展开.
 ROUND_STARTED = re.compile(
     r"(已|全部|陆续|均|完成)[^，,。；;]{0,4}进驻|进驻(工作)?(完成|结束|到位)|全面展开|正在[^，,。；;]{0,20}(展开|开展)"
