@@ -368,7 +368,17 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             and not re.search(r"记者|通讯员", lines[i])  # a byline taken for the title stays where it repeats
         ):
             kinds[i] = LineKind.FURNITURE
+        elif seen_title and kind is LineKind.BODY and _cut_title(re.sub(r"\s+", "", lines[i]), titles):
+            kinds[i] = LineKind.FURNITURE  # the title cut short (a share card or a link back to the article)
     return kinds, _page_meta(lines, kinds)
+
+
+def _cut_title(line: str, titles: set[str]) -> bool:
+    """The first part of a title, cut before its end at a comma: 【专题】某某巡视开锣 of 【专题】某某巡视开锣,某某…"""
+    return any(
+        len(line) >= 8 and len(line) < len(title) and title.startswith(line) and title[len(line)] in "，,:：|｜"
+        for title in titles
+    )
 
 
 NUMBERED_SECTION = re.compile(r"^[一二三四五六七八九十]+、")

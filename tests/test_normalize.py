@@ -524,3 +524,18 @@ def test_normalize_source_line_kept_for_its_sentence_still_dates_the_page() -> N
 def test_normalize_page_stamp_in_a_body_line_dates_the_page(lines: list[str], published: str | None) -> None:
     _, meta = classify_lines(lines)
     assert meta.published == published
+
+
+def test_normalize_title_cut_short_at_its_comma_is_dropped() -> None:
+    lines = [
+        "【聚焦】新一轮巡视开锣,各组进驻",
+        "中央巡视组近日进驻12家单位。",
+        "巡视期间设值班电话。",
+        "【聚焦】新一轮巡视开锣",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[3] is LineKind.FURNITURE
+    # a line that only begins like the title, not cut at a comma, stays
+    lines = ["新一轮巡视开锣各组进驻", "中央巡视组近日进驻12家单位。", "新一轮巡视开锣各组", "巡视期间设值班电话。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.BODY
