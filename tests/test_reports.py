@@ -11,7 +11,7 @@ import pytest
 
 import pipeline
 from pipeline.cli import main
-from pipeline.reports import group_reports, region_columns
+from pipeline.reports import NearDuplicates, group_reports, region_columns, shingle_hashes
 
 DUPLICATES = Path(__file__).parent / "corpora" / "duplicates"
 
@@ -66,16 +66,65 @@ def test_publish_panel_equals_a_full_rebuild_after_a_refresh(duplicates_run: Pat
         pd.testing.assert_frame_equal(pipeline.load(name, out), pipeline.load(name, fresh), check_dtype=False)
 
 
+# Invented report text (our own words), long enough to have a few hundred shingles.
+REPORT = (
+    "青崖市委第三巡察组于四月进驻市水务局，围绕群众反映强烈的供水管网老化问题开展监督，"
+    "共发现问题二十三个，移交问题线索四件，督促立行立改事项九项。"
+    "巡察组随后下沉到六个乡镇，走访供水站点和村民家中，核实工程款拨付与维修记录是否一致。"
+    "对账目不清、资料缺失的项目，巡察组建立台账，逐项提出整改建议，并明确时限和责任人。"
+)
+OTHER = (
+    "沅溪县纪委监委开展年度干部作风专项检查，重点查看窗口单位服务态度和办事效率，"
+    "暗访二十个办事大厅，通报典型案例五起，约谈单位负责人十一人，督促建立首问负责制度。"
+)
+
+
+def _grouping(texts: dict[str, str], fresh: set[str] | None = None, previous: NearDuplicates | None = None):
+    return group_reports(sorted(texts), lambda ids: {d: shingle_hashes(texts[d]) for d in ids}, fresh, previous)
+
+
 @pytest.mark.parametrize(
     ("texts", "groups"),
     [
-        ({"a": "巡察发现问题三百个整改到位" * 20, "b": "巡察发现问题三百个整改到位" * 20 + "来源青崖日报"}, 1),
-        ({"a": "巡察发现问题三百个整改到位" * 20, "b": "对村巡察织密基层监督网络" * 20}, 2),  # negative
-        ({"a": "", "b": ""}, 2),  # empty texts are never one report
+        ({"a": REPORT, "b": "来源：青崖日报\n" + REPORT + "\n责任编辑：李明"}, 1),  # a repost with page furniture
+        ({"a": REPORT, "b": REPORT[40:160]}, 1),  # an excerpt lies inside the full report
+        ({"a": REPORT, "b": OTHER}, 2),  # negative: another report of the genre
+        ({"a": REPORT[:60], "b": REPORT[60:]}, 2),  # negative: two halves share no text
+        ({"a": "", "b": ""}, 2),  # negative: empty texts are never one report
     ],
 )
 def test_publish_grouping_by_containment(texts: dict[str, str], groups: int) -> None:
-    assert group_reports(texts).report_id.nunique() == groups
+    assert _grouping(texts).groups.report_id.nunique() == groups
+
+
+def test_publish_grouping_primary_is_the_fullest_version() -> None:
+    groups = _grouping({"full": REPORT, "part": REPORT[:150]}).groups.set_index("doc_id")
+    assert groups.report_id.tolist() == ["full", "full"] and bool(groups.is_primary["full"])
+    assert groups.containment["part"] == 1.0 and groups.n_versions["part"] == 2
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"a": REPORT, "c": OTHER}, {"a": REPORT, "b": REPORT[30:200], "c": OTHER}),  # an excerpt arrives
+        ({"a": REPORT, "b": REPORT[30:200], "c": OTHER}, {"b": REPORT[30:200], "c": OTHER}),  # the full one leaves
+        ({"a": REPORT, "b": REPORT[30:200]}, {"a": REPORT, "b": REPORT[30:200], "d": REPORT[100:]}),
+        ({"a": OTHER}, {"a": OTHER, "e": ""}),
+        # b-c was never confirmed (a already joined them); a leaves, and b-c must be looked up again
+        ({"a": REPORT, "b": REPORT[:120], "c": REPORT[30:]}, {"b": REPORT[:120], "c": REPORT[30:]}),
+    ],
+)
+def test_publish_grouping_refreshed_equals_grouping_rebuilt(before: dict[str, str], after: dict[str, str]) -> None:
+    previous = _grouping(before)
+    refreshed = _grouping(after, fresh=set(after) - set(before), previous=previous)
+    rebuilt = _grouping(after)
+    # The kept pairs only need to connect each group: samples and groups must match, pairs need not.
+    for part in ("samples", "groups"):
+        a, b = getattr(refreshed, part), getattr(rebuilt, part)
+        order = list(a.columns)
+        pd.testing.assert_frame_equal(
+            a.sort_values(order).reset_index(drop=True), b.sort_values(order).reset_index(drop=True), check_dtype=False
+        )
 
 
 @pytest.mark.parametrize(
