@@ -747,6 +747,7 @@ def test_extract_ordinal_rounds_naming_counted_or_past_rounds(
         ),
         # a clause with its own verb, or another noun, is no continuation
         ("发现问题45个,已整改问题31个", [("problems_found", 45), ("problems_resolved", 31)]),
+        ("已基本完成对15个县(市、区)的驻点巡视任务", [("orgs_inspected", 15)]),
         ("发现问题45个,涉及干部12人", [("problems_found", 45)]),
         # the last item, with a verb further on that cannot count problems
         (
@@ -854,6 +855,8 @@ def test_extract_rounds_before_a_prepositional_phrase(sentence: str, expected: l
         # units that run their own inspections are its agents
         "已有60家中央单位开展了内部巡视",
         "12所高校全部开展巡视巡察",
+        # the heads of units are people
+        "被巡视的11个单位“一把手”作了表态发言",
         # the inspecting body's name is no verb: a jurisdiction divided into kinds
         "县委巡察机构将全县210个村(社区)分为五类",
         # a jurisdiction's total
@@ -869,6 +872,8 @@ def test_extract_ignores_non_indicators_of_real_reports_round_3(sentence: str) -
     [
         ("1个巡察组将对3个乡镇开展专项巡察", [("townships_inspected", 3)]),
         ("对9家单位开展巡察和经济责任审计", [("orgs_inspected", 9)]),
+        # townships that ran rounds themselves are their agents: the rounds count, the townships do not
+        ("在全县12个乡镇中,3个乡镇开展了2轮巡察", [("rounds", 2)]),
     ],
 )
 def test_extract_one_team_and_joined_audit_still_count(sentence: str, expected: list[tuple[str, float | None]]) -> None:

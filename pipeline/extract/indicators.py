@@ -528,9 +528,10 @@ NEGATED_AFTER = re.compile(r"不到位|不力|不彻底|未完成|未到位|不�
 NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在|持续|继续)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
 # 20个地区和单位将被巡视; 31个省区市巡视报告 (a report on each unit inspected). Units that run their own
-# inspection (75家中央和国家机关开展了内部巡视, 31所高校全部开展巡视巡察) are its agents, not its targets.
+# inspection (75家中央和国家机关开展了内部巡视, 31所高校全部开展巡视巡察, 3个县开展了2轮巡察) are its agents,
+# not its targets.
 POST_VERB = re.compile(
-    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
+    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
     r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
     r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
@@ -617,8 +618,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)
     if re.search(r"总数|总量|应巡", noun) or re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
-    if unit_noun and re.match(r"^的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)", after_noun):
-        return Seen(q, None, noun, None)  # 3个设区市的市委书记: the units qualify people
+    if unit_noun and UNITS_QUALIFY_PEOPLE.match(after_noun):
+        return Seen(q, None, noun, None)  # 3个设区市的市委书记, 11个单位“一把手”: the units qualify people
     if (
         unit_noun
         and cues
@@ -759,6 +760,7 @@ NOT_UNIT_MEASURES = frozenset({"条", "件", "项", "人", "名", "人次", "份
 HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
 
 
+UNITS_QUALIFY_PEOPLE = re.compile(r"^(的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)|“?一把手)")
 # 62个县直单位已完成巡察51个: a later count of the same units in the clause makes this one the whole.
 DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^，,。；;\d]{0,8}\d+(个|家|所)($|[)）,，。；;])")
 
