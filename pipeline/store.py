@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +29,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.feather as feather
+import pyarrow.parquet as pq
 
 log = logging.getLogger("pipeline")
 
@@ -55,9 +57,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def write_parquet(table: pd.DataFrame, target: Path) -> None:
+def write_parquet(table: pd.DataFrame | pa.Table, target: Path) -> None:
     with atomic_path(target) as tmp:
-        table.to_parquet(tmp, index=False)
+        if isinstance(table, pa.Table):
+            pq.write_table(table, tmp)
+        else:
+            table.to_parquet(tmp, index=False)
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
@@ -87,7 +92,7 @@ def write_csv(table: pd.DataFrame, target: Path) -> None:
 
 
 def write_duckdb(
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, pd.DataFrame | pa.Table],
     target: Path,
     views: dict[str, str] | None = None,
     previous: Path | None = None,
@@ -115,7 +120,7 @@ def write_duckdb(
 
 def _fill_duckdb(
     con: Any,
-    tables: dict[str, pd.DataFrame],
+    tables: Mapping[str, pd.DataFrame | pa.Table],
     views: dict[str, str] | None,
     unchanged: set[str] | None,
     document_tables: tuple[str, ...],
@@ -127,7 +132,7 @@ def _fill_duckdb(
         for name, table in tables.items():
             if unchanged is not None and name in document_tables and name in existing:
                 con.execute(f'DELETE FROM "{name}" WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)')
-                con.register("incoming", table[~table.doc_id.isin(unchanged)])
+                con.register("incoming", rows_not_of(table, unchanged))
                 con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM incoming')
             else:
                 con.register("incoming", table)
@@ -138,6 +143,12 @@ def _fill_duckdb(
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def rows_not_of(table: pd.DataFrame | pa.Table, doc_ids: set[str]) -> pd.DataFrame | pa.Table:
+    if isinstance(table, pa.Table):
+        return table.filter(pc.invert(pc.is_in(table["doc_id"], pa.array(sorted(doc_ids), pa.string()))))
+    return table[~table.doc_id.isin(doc_ids)]
 
 
 def write_text(text: str, target: Path) -> None:
@@ -270,6 +281,19 @@ def current_snapshot(layout: Layout) -> Path | None:
         return None
     target = layout.current.resolve()
     return target if target.is_dir() else None
+
+
+def concat_document_arrow(layout: Layout, table: str, doc_ids: list[str]) -> pa.Table | None:
+    """As concat_document_tables, kept in Arrow (no pandas objects for a table of millions of rows)."""
+    paths = [layout.document_table(table, d) for d in doc_ids]
+    parts = [feather.read_table(path, memory_map=False) for path in paths if path.exists()]
+    parts = [p for p in parts if p.num_rows]
+    return pa.concat_tables(parts, promote_options="permissive") if parts else None
+
+
+def read_snapshot_arrow(snapshot: Path, name: str) -> pa.Table | None:
+    path = snapshot / f"{name}.parquet"
+    return pq.read_table(path) if path.exists() else None
 
 
 def read_snapshot_table(snapshot: Path, name: str) -> pd.DataFrame:
