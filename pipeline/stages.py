@@ -208,7 +208,7 @@ STAGES: tuple[Stage, ...] = (
         None,
         (),
         (),
-        lambda s: _pipeline_files("publish.py", "reports.py", "contracts.py", "names.py", "report_html.py"),
+        lambda s: _pipeline_files("publish.py", "reports.py", "contracts.py", "names.py", "report_html.py", "store.py"),
         lambda s: "",
     ),
 )
