@@ -248,8 +248,10 @@ def arrow_table(
     if not parts:
         return None, pd.DataFrame()
     table = pa.concat_tables([p.replace_schema_metadata(None) for p in parts], promote_options="permissive")
-    table = table.take(pc.sort_indices(table, sort_keys=[("doc_id", "ascending")]))  # a stable sort
+    # Ordered by the rank of the doc_id (a stable sort of integers: sorting the strings took 0.7 s).
     ids = pc.index_in(table["doc_id"], value_set=pa.array(doc_ids, pa.string()))
+    order = pc.sort_indices(ids)
+    table, ids = table.take(order), ids.take(order)
     sources = pa.array([records[d]["sources"][0] for d in doc_ids], pa.large_string())
     table = table.append_column("source", pc.take(sources, ids))
     fresh_rows = table.filter(pc.invert(pc.is_in(table["doc_id"], pa.array(keep, pa.string())))).to_pandas()
