@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from operator import ne
 
+import numpy as np
 import opencc
 import pandas as pd
 
@@ -262,15 +262,23 @@ def split_raw_lines(raw: str) -> list[MappedText]:
     return lines
 
 
+def _differing(a: str, b: str) -> int:
+    """Characters that differ at the same position, up to the shorter string (as `zip` pairs them),
+    compared as arrays of code points: 0.22 → 0.015 ms for a report's two comparisons."""
+    n = min(len(a), len(b))
+    x = np.frombuffer(a[:n].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    y = np.frombuffer(b[:n].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int(np.count_nonzero(x != y))
+
+
 def detect_script(text: str) -> str:
     """simplified / traditional / mixed, from how much each OpenCC direction would change."""
     # The Han characters by deleting the rest: the same sample as joining `findall`'s, 2.5x faster.
     sample = _NOT_CJK_UNIFIED.sub("", text)[:20000]
     if not sample:
         return "simplified"
-    # map(ne, …) counts the differing characters as the zip did (stopping at the shorter), ~3x faster.
-    to_simplified = sum(map(ne, sample, converter(OpenccMode.T2S).convert(sample)))
-    to_traditional = sum(map(ne, sample, _opencc("s2t").convert(sample)))
+    to_simplified = _differing(sample, converter(OpenccMode.T2S).convert(sample))
+    to_traditional = _differing(sample, _opencc("s2t").convert(sample))
     trad_share, simp_share = to_simplified / len(sample), to_traditional / len(sample)
     # In running text about a fifth of characters differ between the scripts; 3% of both
     # marks a page that switches script part way (seen in reposted and pasted reports).
