@@ -320,6 +320,16 @@ class NgramCounter:
         return ids[ids >= 0]
 
 
+def _normalize_rows_l2(matrix: Any) -> None:
+    """sklearn's `normalize(csr, norm="l2")` in place, to the last bit: bincount adds each row's squares
+    in order, as sklearn's loop does. Importing sklearn for it cost every process that classifies 1.1 s
+    (scipy.stats comes with it), a seventh of a one-report refresh."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data * matrix.data, minlength=matrix.shape[0]))
+    norms[norms == 0.0] = 1.0
+    matrix.data /= norms[rows]
+
+
 @dataclass
 class LinearThemeScorer:
     """The shipped sklearn model read back from its arrays: its vocabulary and idf, then one
@@ -347,14 +357,13 @@ class LinearThemeScorer:
 
     def _scores(self, counts: Any) -> np.ndarray:
         from scipy.special import expit
-        from sklearn.preprocessing import normalize
 
         # TfidfTransformer.transform with sublinear_tf, idf and l2 norm, step by step.
         tfidf = counts.astype(np.float64)
         np.log(tfidf.data, tfidf.data)
         tfidf.data += 1.0
         tfidf.data *= self.idf[tfidf.indices]
-        tfidf = normalize(tfidf, norm="l2", copy=False)
+        _normalize_rows_l2(tfidf)
         return np.asarray(expit(tfidf @ self.weights + self.intercept))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
