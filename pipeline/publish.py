@@ -254,8 +254,9 @@ def arrow_table(
     table, ids = table.take(order), ids.take(order)
     sources = pa.array([records[d]["sources"][0] for d in doc_ids], pa.large_string())
     table = table.append_column("source", pc.take(sources, ids))
-    fresh_rows = table.filter(pc.invert(pc.is_in(table["doc_id"], pa.array(keep, pa.string())))).to_pandas()
-    return table, fresh_rows
+    fresh_rows = store.rows_not_of(table, set(keep))
+    assert isinstance(fresh_rows, pa.Table)
+    return table, fresh_rows.to_pandas()
 
 
 # --- what changed since the previous snapshot ----------------------------------------------------
@@ -422,6 +423,7 @@ DUCKDB_VIEWS = {
 # Each snapshot keeps what near-duplicate grouping needs next time (sampled shingles, confirmed
 # pairs, groups) in this folder; it is not a published table.
 NEAR_DUPLICATES = "near_duplicates"
+NEAR_DUPLICATE_PARTS = ("samples", "edges", "groups")
 
 
 def read_near_duplicates(snapshot: Path | None) -> NearDuplicates | None:
@@ -434,9 +436,6 @@ def read_near_duplicates(snapshot: Path | None) -> NearDuplicates | None:
     except (OSError, ValueError) as exc:
         log.warning("publish: near-duplicate state of %s unreadable (%s); grouping every document", snapshot, exc)
         return None
-
-
-NEAR_DUPLICATE_PARTS = ("samples", "edges", "groups")
 
 
 def corpus_tables(
@@ -485,15 +484,11 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
 
 def excel_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Cells Excel can hold: lists as JSON text, times in UTC without a zone."""
-    columns = {}
-    for col in table.columns:
-        values = table[col]
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        elif values.dtype == object:
-            values = values.map(store.csv_cell)
-        columns[col] = values
-    return pd.DataFrame(columns, index=table.index)
+    flat = store.json_cells(table)
+    for col in flat.columns:
+        if isinstance(flat[col].dtype, pd.DatetimeTZDtype):
+            flat[col] = flat[col].dt.tz_convert("UTC").dt.tz_localize(None)
+    return flat
 
 
 # --- the snapshot ---------------------------------------------------------------------------------
@@ -576,9 +571,7 @@ def publish(
         run_row["ended"] = pd.Timestamp.now(tz="UTC")
         tables["ingest_errors"] = errors
         tables["runs"] = pd.concat([store.read_runs(layout), pd.DataFrame([run_row])], ignore_index=True)
-        corpus, near = corpus_tables(
-            layout, tables, fresh, read_near_duplicates(snapshot) if snapshot_for_rows else None
-        )
+        corpus, near = corpus_tables(layout, tables, fresh, read_near_duplicates(snapshot_for_rows))
         tables.update(corpus)
         # Nothing is switched in unless every table holds its contract. Rows taken over from the
         # previous snapshot held it then (a new publisher rebuilds every row), so a document-level

@@ -86,12 +86,17 @@ def csv_cell(value: object) -> object:
 def write_csv(table: pd.DataFrame, target: Path) -> None:
     """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark. Only columns holding
     lists or dicts are converted (mapping every text cell cost a third of the write)."""
+    with atomic_path(target) as tmp:
+        json_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
+def json_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy with the columns holding lists or dicts as JSON text (`csv_cell`); text columns as they are."""
     flat = table.copy()
     for col in flat.columns:
         if flat[col].dtype == object and pd.api.types.infer_dtype(flat[col], skipna=True) not in ("string", "empty"):
             flat[col] = flat[col].map(csv_cell)
-    with atomic_path(target) as tmp:
-        flat.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return flat
 
 
 def write_duckdb(
@@ -240,15 +245,8 @@ def concat_document_tables(
     layout: Layout, table: str, doc_ids: list[str], columns: list[str] | None = None
 ) -> pd.DataFrame:
     """One table over many documents, in the order of `doc_ids` (only `columns`, when given)."""
-    parts = [
-        feather.read_table(layout.document_table(table, d), columns=columns, memory_map=False)
-        for d in doc_ids
-        if layout.document_table(table, d).exists()
-    ]
-    parts = [p for p in parts if p.num_rows]
-    if not parts:
-        return pd.DataFrame()
-    return pa.concat_tables(parts, promote_options="permissive").to_pandas()
+    arrow = concat_document_arrow(layout, table, doc_ids, columns)
+    return arrow.to_pandas() if arrow is not None else pd.DataFrame()
 
 
 # --- manifest and run history ----------------------------------------------------------------
@@ -286,10 +284,12 @@ def current_snapshot(layout: Layout) -> Path | None:
     return target if target.is_dir() else None
 
 
-def concat_document_arrow(layout: Layout, table: str, doc_ids: list[str]) -> pa.Table | None:
+def concat_document_arrow(
+    layout: Layout, table: str, doc_ids: list[str], columns: list[str] | None = None
+) -> pa.Table | None:
     """As concat_document_tables, kept in Arrow (no pandas objects for a table of millions of rows)."""
     paths = [layout.document_table(table, d) for d in doc_ids]
-    parts = [feather.read_table(path, memory_map=False) for path in paths if path.exists()]
+    parts = [feather.read_table(path, columns=columns, memory_map=False) for path in paths if path.exists()]
     parts = [p for p in parts if p.num_rows]
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
 
