@@ -30,22 +30,35 @@ SENTENCE_PUNCT = re.compile(r"[，。；！？,;!?、]")
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 TRUNCATION = re.compile(r"此处(已)?隐藏\s*\d+\s*字|下载后查看|(剩余|余下)\s*\d+\s*字.{0,6}(阅读|查看)")
-BREADCRUMB = re.compile(r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s*首页\s*[>›»/]|>>|»|›)")
+BREADCRUMB = re.compile(
+    r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s*首页\s*([>›»/]|[—\-]{1,2}\s*\S)|>>|»|›"
+    # a path of channels ending in the article (观察 要闻 正文)
+    r"|^([\u4e00-\u9fff]{1,6}\s+){1,4}正文$)"
+)
+# `>>` before a short heading marks a section of the report (>>信访受理范围), not a path.
+ARROW_HEADING = re.compile(r"^>>\s*(?!更多|返回|详细|查看)[\u4e00-\u9fff“”]{2,16}$")
 ANGLE_PATH = re.compile(r"\S\s+>\s+\S.*\s>\s")
 # `来源:` lines, often with a date, font controls and view counts on the same line.
 SOURCE_LINE = re.compile(
     r"^[-•·\s]*[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间|日期)\s*[:：]"
+    r"|^[-•·\s]*来源\s*[|｜]\s*\S"
+    # a credit line naming the author and the source together (作者:某某 来源:某某网)
+    r"|^(作者|记者)\s*[:：]\s*\S{1,12}\s+来源\s*[:：]"
+    # where a reprint first appeared (原文刊登于《某某》2026年第1期)
+    r"|^[-•·\s]*(原文|本文)?(刊登|刊发|刊载|原载|发表)于\s*《"
     r"|(字体|字号).{0,20}来源\s*[:：]"
     r"|(来源|发布时间)\s*[:：].{0,40}(字体|字号|浏览|点击|阅读|\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2})"
     r"|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{0,2}:?\d{0,2}\s*[|｜]?\s*来源"
 )
 EDITOR_LINE = re.compile(
-    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|值班编辑|本期编辑|网络编辑|"
-    r"供稿|编审)\s*[:：]"
+    r"^[\[【(（]?\s*(责任编辑|责编|编辑|审核|审校|校对|监制|签发|初审|复审|终审|一审|二审|三审|审稿|值班编辑|本期编辑|网络编辑|"
+    r"供稿|编审)\s*([:：|｜]|\s+[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4})*\s*[)）\]】]?\s*$)"
 )
 # A date, then an outlet's name: 2020-12-21 某某网.
 DATE_OUTLET = re.compile(
     r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+[^\s，,。；;]{1,10}(网|报|在线|新闻|客户端|融媒|电视台|频道)$"
+    # the outlet first, then the date (某某在线 2019年02月21日)
+    r"|^[^\s，,。；;]{1,10}(网|报|在线|新闻|客户端|融媒|电视台|频道)\s+\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?$"
 )
 # A source line that runs on into the report's first sentence (来源:某某 发布时间:… 字号:【大】2月27日上午,…召开。)
 # is body: the sentence is part of the report.
@@ -77,7 +90,9 @@ AUTHOR_CREDIT = re.compile(r"^(作者|撰稿|供稿)\s*[:：]\s*\S{1,20}$")
 UI_WORDS = (
     r"字体|字号|大字号|中字号|小字号|打印|打印本页|打印文章|列印|关闭|关闭窗口|收藏|收藏本页|分享|分享到|下载全文|下载|举报|"
     r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
-    r"听新闻|朗读|展开|收起|展开频道|收起频道|信息无障碍|无障碍|大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s"
+    r"听新闻|朗读|展开|收起|展开频道|收起频道|信息无障碍|无障碍|大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s|"
+    # share targets listed one a line (- 微信, - QQ空间)
+    r"微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|-|•"
 )
 UI_LINE = re.compile(rf"^(?:{UI_WORDS})+$")
 UI_PHRASE = re.compile(
@@ -85,7 +100,9 @@ UI_PHRASE = re.compile(
 )
 COPYRIGHT = re.compile(
     r"©|版权所有|copyright|ICP\s*[备证]|公网安备|网站标识码|主办单位|承办单位|合作单位|协办单位|(国内)?统一刊号|技术支持\s*[:：]|联系我们|网站地图|"
-    r"建议使用.{0,20}浏览器|分辨率|(未经|非经).{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报",
+    r"建议使用.{0,20}浏览器|分辨率|(未经|非经).{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报|"
+    # reprint disclaimers (版权归原作者所有, 转载请注明来源, 如有侵权请联系删除)
+    r"版权归.{0,6}(作者|所有)|转载(时)?(请|务必)?.{0,4}注明|(请|如需)转载|侵权.{0,12}(联系|删除)|本站遵循",
     re.IGNORECASE,
 )
 # Printed documents: page numbers (— 1 —, 第2页), classification marks (内部资料 注意保存).
@@ -93,7 +110,7 @@ PAGE_MARK = re.compile(
     r"^\s*([—–\-]+\s*\d+\s*[—–\-]+|第\s*\d+\s*页(\s*共\s*\d+\s*页)?|总?共\s*[:：]?\s*\d+\s*页|内部资料\s*(注意保存|注意保密|注意保管)?|注意保存)\s*$"
 )
 # An outlet's dateline with a clock time: 石岭县融媒体中心 2025-11-27 15:40 记者 …
-DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}")
+DATELINE = re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}[日/]?\s*\d{1,2}:\d{2}")
 # WeChat public-account articles open and close with calls to follow and share.
 WECHAT = re.compile(
     r"^[(（]完[)）]$|更多精彩内容|点击上方.{0,4}(蓝字|关注)|关注我们$|点个.?在看|分享给更多人|长按(识别)?二维码|阅读原文|设为星标"
@@ -132,7 +149,11 @@ IMAGE_LINE = re.compile(
 PHOTO_CREDIT = re.compile(
     r"(记者|通讯员|摄影|图)\s*[\u4e00-\u9fff]{2,4}(\s*[、,]?\s*[\u4e00-\u9fff]{2,4})*\s*摄[)）]?\s*$"
     r"|(供图|图片来源)\s*[:：]?\s*\S{0,20}$"
+    # a photographer's name and 摄 after a caption (…高楼林立。某某 摄); a picture from an archive or agency
+    r"|[。.]\s*[\u4e00-\u9fff]{2,4}\s+摄\s*$|^资料图(片)?[。.]|图片来自\S{0,12}$|。\s*图为"
 )
+# A report's own sentence that ends by crediting its picture stays: …四个镇。(图片来源:某某微信号)
+CREDITED_SENTENCE = re.compile(r"^[^。]{16,}。\s*[(（](图片来源|供图)\s*[:：]")
 # A photo caption: one short clause, people "at/to a place" doing a visit or a check, no full stop inside.
 PHOTO_CAPTION = re.compile(
     r"^(?!.*(发现|问题\d|\d))[^,，。；;:：“”]{0,16}(组|人员|干部|同志|组长|书记|成员)[^,，。；;:：“”]{0,6}(在|到|深入)[^,，。；;:：“”]{2,30}"
@@ -142,7 +163,8 @@ PHOTO_CAPTION = re.compile(
 # (关键词, 标签, 点击数); the value may follow on the next line.
 OPEN_INFO_LABEL = re.compile(
     r"^[-•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
-    r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|阅读数|浏览次数|浏览量|阅读量)\s*[:：]"
+    r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|点击数量|点击量|点击|浏览|阅读数|浏览次数|浏览量|"
+    r"阅读量|访问量|信息摘要)\s*[:：]"
     # a procurement notice's template fields, left empty (项目编号-, 预算金额-)
     r"|^(项目编号|预算金额|招标联系人|标书截止时间|投标截止时间|开标时间)\s*[:：\-]"
 )
@@ -154,6 +176,12 @@ PAGE_CHROME = re.compile(
     r"|^\d+\s*浏览\s*评论\s*\d+\s*条?$|隐私(权)?(声明|政策|规范)|(app|App|APP)\s*(icon|下载|Icon)|\s(app|App|APP)$|\b(iOS|Android)\s*App"
     r"|扫描二维码|关注[^。，,；;]{0,12}(微信|公众号)$|^(公告摘要|公告正文)$|\"\s*/?>\s*$"
     r"|browser does not|こちら|-->|\.s?html?\s*\d*\s*\S*$|^(\d{1,3}\.){3}\d{1,3}$"
+    # captcha and login prompts, a site's welcome, pagination, "more" links, a lone disclaimer heading
+    r"|^请输入验证码|您需要先登录|请先登录|^欢迎(加入|访问|来到|光临)\S{0,12}(网|网站|平台|客户端)[!！。]?$"
+    r"|点击进入(下|上)一页|^(下一页|上一页|尾页)$|^(页|页码)\s*[:：]\s*(\[\d+\]\s*)*$|^(\[\d+\]\s*)+$"
+    r"|^(\d{1,2}\.\s*)?更多\s*>*$|^(免责)?声明\s*[:：]?$"
+    # ad slots and markup left as text (ad9_210*60, <iframe …>)
+    r"|^[A-Za-z]{1,4}\d*_\d+\*\d+$|^<\s*(iframe|script|div|img|ins|embed|a\s)"
 )
 # Printed-paper pointers: edition/page marks and "see page N" references.
 EDITION_MARK = re.compile(
@@ -190,9 +218,21 @@ def _is_nav_bar(line: str) -> bool:
     items = [t for t in re.split(r"[\s|｜/]+", line) if t]
     if len(items) < 4 or SENTENCE_PUNCT.search(line) or AUTHOR_PREFIX.match(line):
         return False
+    if all(len(t) == 1 for t in items):
+        return False  # a title set with spaces (巡 察 公 告)
+    cells = [c.strip() for c in re.split(r"[|｜]", line)]
+    if (
+        re.search(r"[|｜]\s*$", line)
+        and sum(len(c) >= 6 and bool(re.search(r"[\u4e00-\u9fff]", c)) for c in cells) >= 2
+    ):
+        return False  # a table row written with bars: cells of words, not menu items
     if len(re.findall(r"[|｜]", line)) >= 3:
         return True  # 某某新闻网 | 首页 | 要闻 | 综合新闻 …
     return all(len(t) <= 8 for t in items)
+
+
+# The same words twice in one line, split by spaces (an image's alt text, then its caption).
+DOUBLED = re.compile(r"^(\S.{7,}?)\s+\1$")
 
 
 def furniture_reason(line: str) -> str | None:
@@ -203,7 +243,7 @@ def furniture_reason(line: str) -> str | None:
         return "page_mark"
     if DATELINE.search(line) and len(line) < 80 and not re.search(r"[。；]", line):
         return "source_line"
-    if BREADCRUMB.search(line) or ANGLE_PATH.search(line):
+    if (BREADCRUMB.search(line) or ANGLE_PATH.search(line)) and not ARROW_HEADING.match(line):
         return "breadcrumb"
     if SOURCE_LINE.search(line) and len(line) < 120 and not (len(line) > 50 and SENTENCE_END.search(line)):
         return "source_line"
@@ -215,7 +255,7 @@ def furniture_reason(line: str) -> str | None:
         return "editor_line"
     if NOISE_TOKENS.match(line) or STRAY_MARKS.match(line):
         return "noise"
-    if len(line) <= 40 and (UI_LINE.match(line) or UI_PHRASE.match(line)):
+    if len(line) <= 40 and (UI_LINE.match(line) or UI_LINE.match(re.sub(r"\s+", "", line)) or UI_PHRASE.match(line)):
         return "page_control"
     if COPYRIGHT.search(line) and len(line) < 200:
         return "copyright"
@@ -225,8 +265,12 @@ def furniture_reason(line: str) -> str | None:
         return "document_site"
     if WECHAT.search(line) and len(line) < 40:
         return "page_control"
-    if IMAGE_LINE.search(line) or (len(line) <= 80 and (PHOTO_CREDIT.search(line) or line.startswith("图为"))):
+    if IMAGE_LINE.search(line) or (
+        len(line) <= 80 and (PHOTO_CREDIT.search(line) or line.startswith("图为")) and not CREDITED_SENTENCE.match(line)
+    ):
         return "image"
+    if DOUBLED.match(line.strip()) and len(line) <= 300:
+        return "image"  # a picture's alt text and caption run together: the same words twice
     if len(line) <= 60 and PHOTO_CAPTION.match(line):
         return "image"
     if OPEN_INFO_LABEL.match(line) and len(line) <= 60:
@@ -235,7 +279,7 @@ def furniture_reason(line: str) -> str | None:
         return "page_control"
     if len(line) <= 80 and TIP_LINE.search(line):
         return "page_control"
-    if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)):
+    if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)) and not ARROW_HEADING.match(line):
         return "page_mark"
     if _is_nav_bar(line):
         return "navigation"
@@ -287,7 +331,14 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     for pos, i in enumerate(content):
         if kinds[i] is LineKind.BODY and LONE_TOKEN.match(lines[i].strip()):
             near = [content[k] for k in (pos - 1, pos + 1) if 0 <= k < len(content)]
-            if not any(kinds[j] is LineKind.BODY and len(lines[j].strip()) <= 12 for j in near):
+            nxt = lines[content[pos + 1]].strip() if pos + 1 < len(content) else ""
+            section_number = (
+                re.fullmatch(r"[1-9]\d?", lines[i].strip()) is not None
+                and pos > 0
+                and 4 <= len(nxt) <= 40
+                and not re.search(r"[。；;！？]$", nxt)
+            )  # a section's number standing above its heading
+            if not section_number and not any(kinds[j] is LineKind.BODY and len(lines[j].strip()) <= 12 for j in near):
                 kinds[i] = LineKind.FURNITURE
     # An open-information field whose value stands on the next line: the value goes with its label.
     for pos, i in enumerate(content[:-1]):
@@ -326,6 +377,7 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
 
     _mark_page_head(lines, kinds, content)
     _mark_header_lines(lines, kinds)
+    _mark_page_tail(lines, kinds, content)
     # A photo caption naming a dated meeting (3月20日,区委第一巡察组巡察某镇工作动员会): a date, the
     # meeting's name and no sentence end, after the body has started.
     started = False
@@ -382,6 +434,63 @@ def _cut_title(line: str, titles: set[str]) -> bool:
 
 
 NUMBERED_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:
+    """Furniture that stands around the report rather than in it: after the credits that close an
+    article (来源:…, 责编:…) and its last sentence, the short lines that follow are the site's menus and
+    link lists (新闻排行, 下载APP); an author credit beside the page head's source or date line is part of
+    that block (作者:某某 between 来源:… and 日期:…); the same short line twice in a row is a picture's alt text
+    and caption; a summary cut with an ellipsis that another line gives in full is the page's abstract."""
+    last_sentence = max((i for i in content if kinds[i] is LineKind.BODY and SENTENCE_END.search(lines[i])), default=-1)
+    credits_seen = False
+    for i in content:
+        line = lines[i].strip()
+        if i <= last_sentence:
+            continue
+        if kinds[i] is LineKind.FURNITURE and (SOURCE_LINE.search(line) or EDITOR_LINE.search(line)):
+            credits_seen = True
+        elif credits_seen and kinds[i] is LineKind.BODY and len(line) <= 30 and not SENTENCE_PUNCT.search(line):
+            kinds[i] = LineKind.FURNITURE
+    for pos, i in enumerate(content):
+        line = lines[i].strip()
+        if kinds[i] not in (LineKind.BODY, LineKind.BYLINE) or not AUTHOR_CREDIT.match(line):
+            continue
+        near = [content[k] for k in (pos - 1, pos + 1) if 0 <= k < len(content)]
+        if any(
+            kinds[j] is LineKind.FURNITURE
+            and (SOURCE_LINE.search(lines[j]) or EDITOR_LINE.search(lines[j]))
+            and not re.search(r"[:：]\s*$", lines[j])  # a bare label's value is the next line
+            for j in near
+        ):
+            kinds[i] = LineKind.FURNITURE
+    first_sentence = next(
+        (i for i in content if kinds[i] is LineKind.BODY and SENTENCE_END.search(lines[i])), len(lines)
+    )
+
+    def last_sentence_before(i: int) -> int:
+        return first_sentence if first_sentence < i else len(lines)
+
+    for i, j in pairwise(content):
+        line = lines[i].strip()
+        adjacent_twice = (j == i + 1 or not lines[i + 1].strip()) and line == lines[j].strip() and len(line) <= 80
+        # before the report's first sentence only a picture's caption (a title may be set twice)
+        if adjacent_twice and (
+            re.search(r"图为|摄", line) or (i > last_sentence_before(i) and not SENTENCE_END.search(line[:-1]))
+        ):
+            kinds[i] = kinds[j] = LineKind.FURNITURE
+    for i in content:
+        line = lines[i].strip()
+        cut = re.match(r"^(.{20,}?)(\.{3}|…+)$", line)
+        if (
+            kinds[i] is LineKind.BODY
+            and cut
+            and any(
+                k != i and lines[k].strip().startswith(cut.group(1)) and len(lines[k].strip()) > len(cut.group(1))
+                for k in content
+            )
+        ):
+            kinds[i] = LineKind.FURNITURE
 
 
 def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:

@@ -539,3 +539,129 @@ def test_normalize_title_cut_short_at_its_comma_is_dropped() -> None:
     lines = ["新一轮巡视开锣各组进驻", "中央巡视组近日进驻12家单位。", "新一轮巡视开锣各组", "巡视期间设值班电话。"]
     kinds, _ = classify_lines(lines)
     assert kinds[2] is LineKind.BODY
+
+
+# --- furniture classes of real-dev round 4 (invented lines, invented places and names) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("一审:周某某 吴某", "editor_line"),
+        ("三审:郑某某", "editor_line"),
+        ("(审稿:吴某某)", "editor_line"),
+        ("(责任编辑 周某)", "editor_line"),
+        ("编辑 吴某某", "editor_line"),
+        ("责编|周某某", "editor_line"),
+        ("来源|澜山新闻客户端 记者:吴某", "source_line"),
+        ("作者:周某 来源:澜山网", "source_line"),
+        ("原文刊登于 《澜山观察》2026年第3期", "source_line"),
+        ("澜山在线 2019年03月11日", "source_line"),
+        ("2019/03/11/ 10:25 来源:澜山日报 记者周某", "source_line"),
+        ("请输入验证码", "page_control"),
+        ("欢迎加入澜山观察网!", "page_control"),
+        ("(阅读全部图文内容,您需要先登录!)", "page_control"),
+        ("点击进入下一页", "page_control"),
+        ("页:", "page_control"),
+        ("[1]", "page_control"),
+        ("1. 更多", "page_control"),
+        ("更多", "page_control"),
+        ("声明", "page_control"),
+        ("ad7_300*250", "page_control"),
+        ('<iframe id="x" src="http://example.cn/a.htm">', "page_control"),
+        ("- 微信", "page_control"),
+        ("- QQ空间", "page_control"),
+        ("】 【打 印】", "page_control"),
+        ("浏览: 208", "open_info"),
+        ("点击数量:", "open_info"),
+        ("信息摘要:", "open_info"),
+        ("首页——正文 分享", "breadcrumb"),
+        ("观察 要闻 正文", "breadcrumb"),
+        ("声明:本文转自澜山网,版权归原作者所有,转载请注明来源。", "copyright"),
+        ("2.本站的原创文章,请转载时务必注明作者", "copyright"),
+        ("资料图。图片来自澜山网", "image"),
+        ("江岸新城高楼林立。周某某 摄", "image"),
+        ("市委巡察动员会召开。图为会议现场。(澜山社)", "image"),
+        ("巡察组进驻石岭镇,图为现场。澜山网 周某 摄  巡察组进驻石岭镇,图为现场。澜山网 周某 摄", "image"),
+    ],
+)
+def test_normalize_recognizes_furniture_line_of_round4_pages(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a heading marked with arrows, not a path
+        ">>信访受理范围",
+        # a title set with spaces
+        "巡 察 公 告",
+        # a table row written with bars
+        "组 别 | 县委第一巡察组 | 县委第二巡察组 |",
+        "值班电话 | 0000-1234567 (工作日8:00-18:00) | 0000-7654321 (工作日8:00-18:00) |",
+        # the report's own sentence that credits its picture
+        "县委第二巡察组:巡察石岭镇、青崖镇、澜山镇。(图片来源:澜山县纪委微信号)",
+        # the same words twice, but as a sentence of the report
+        "编辑部的意见",
+        "会议要求转载文件时按规定报批,注明密级。",
+        "对更多问题线索进行了核查。",
+    ],
+)
+def test_normalize_keeps_body_line_of_round4_pages(body: str) -> None:
+    assert furniture_reason(body) is None
+
+
+def test_normalize_lines_after_the_closing_credits_are_site_menus() -> None:
+    lines = [
+        "巡察整改 持续发力",
+        "3月2日,市委第五轮巡察完成进驻。",
+        "巡察期间设值班电话。",
+        "来源:澜山融媒体中心",
+        "澜山新闻",
+        "直播视频",
+        "下载APP",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[3:] == [LineKind.FURNITURE] * 4
+    # without credits, short lines at the end (a signature) stay
+    lines = ["巡察工作总结", "今年以来,巡察工作稳步推进。", "县委巡察办", "2025年1月5日"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:] == [LineKind.BODY] * 2
+
+
+def test_normalize_author_credit_beside_the_source_line_is_dropped() -> None:
+    lines = ["巡察整改持续发力", "来源:澜山集团总部", "作者:周某", "日期:2022-03-22", "3月2日,巡察组进驻。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1:4] == [LineKind.FURNITURE] * 3
+    # an author credit without a source or date line beside it stays a byline
+    kinds, _ = classify_lines(["巡察整改持续发力", "作者:周某", "3月2日,巡察组进驻。"])
+    assert kinds[1] is LineKind.BYLINE
+
+
+def test_normalize_picture_text_twice_and_cut_abstract_are_dropped() -> None:
+    lines = [
+        "巡察整改持续发力",
+        "3月2日,市委第五轮巡察完成进驻,各组公布了联系方式。",
+        "新一轮巡察开启",
+        "新一轮巡察开启",
+        "巡察期间设值班电话。",
+        "经市委批准,市委第五轮巡察将对市教育局、市卫健委...",
+        "经市委批准,市委第五轮巡察将对市教育局、市卫健委等12家单位开展常规巡察。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:4] == [LineKind.FURNITURE] * 2
+    assert kinds[5] is LineKind.FURNITURE
+    assert kinds[6] is LineKind.BODY
+    # a title set twice before the body starts stays
+    kinds, _ = classify_lines(["巡察整改持续发力", "巡察整改持续发力", "3月2日,市委第五轮巡察完成进驻。"])
+    assert kinds[1] is not LineKind.FURNITURE
+
+
+def test_normalize_section_number_above_its_heading_stays() -> None:
+    lines = ["全县巡察整改工作取得明显成效,群众满意度提升。", "1", "突出政治巡察定位", "全县发现问题12个,已整改10个。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1] is LineKind.BODY
+    # a stray number between two sentences is still dropped
+    lines = ["全县巡察整改工作取得明显成效,群众满意度提升。", "1", "全县发现问题12个,已整改10个。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1] is LineKind.FURNITURE
