@@ -331,12 +331,12 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     for pos, i in enumerate(content):
         if kinds[i] is LineKind.BODY and LONE_TOKEN.match(lines[i].strip()):
             near = [content[k] for k in (pos - 1, pos + 1) if 0 <= k < len(content)]
-            nxt = lines[content[pos + 1]].strip() if pos + 1 < len(content) else ""
+            following = lines[content[pos + 1]].strip() if pos + 1 < len(content) else ""
             section_number = (
                 re.fullmatch(r"[1-9]\d?", lines[i].strip()) is not None
                 and pos > 0
-                and 4 <= len(nxt) <= 40
-                and not re.search(r"[。；;！？]$", nxt)
+                and 4 <= len(following) <= 40
+                and not re.search(r"[。；;！？]$", following)
             )  # a section's number standing above its heading
             if not section_number and not any(kinds[j] is LineKind.BODY and len(lines[j].strip()) <= 12 for j in near):
                 kinds[i] = LineKind.FURNITURE
