@@ -917,3 +917,86 @@ def test_extract_counted_noun_lexicon_round_3_entries(noun: str, cls: str) -> No
 def test_extract_measure_word_lexicon_round_3_entries(text: str, unit: str) -> None:
     [q] = find_quantities(text)
     assert q.unit == unit
+
+
+# --- real-dev round 4 (invented sentences and places) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 分N轮对…开展巡察 counts the rounds
+        ("县委分三轮对全县120个村(社区)开展巡察", [("rounds", 3), ("villages_inspected", 120)]),
+        # clues reported up to a discipline body are transferred
+        ("巡察组梳理上报县纪委问题线索37件", [("clues_transferred", 37)]),
+        # a sanction given to N people; 处理 of officials
+        ("移交问题线索120件,给予35人党纪政务处分", [("clues_transferred", 120), ("people_held_accountable", 35)]),
+        ("共处理党员干部90余名,其中村干部60余名", [("people_held_accountable", 90), ("people_held_accountable", 60)]),
+        # a verb inside the list of problems is part of the noun: the verb before the list counts
+        ("向学院党委反馈了责任落实不够到位、推动整改不够坚决等6个方面19条具体问题", [("problems_found", 19)]),
+        # clues named by the verb of their modifier, then 中
+        ("在已移交的24件问题线索中,已立案5件", [("clues_transferred", 24)]),
+        # county-level places by their joint names, offices abroad, counties by kind
+        ("对甲县、乙市等4个县市开展常规巡视", [("orgs_inspected", 4)]),
+        ("对2个金融单位和3个驻外办事处开展机动巡视", [("orgs_inspected", 2), ("orgs_inspected", 3)]),
+        ("省委巡视组向6个国家级贫困县反馈巡视情况", [("orgs_inspected", 6)]),
+        # completing N% of the coverage task; a share of all such units
+        ("本届省委已巡视88个党组织,完成全覆盖任务41%", [("orgs_inspected", 88), ("coverage_rate", 41)]),
+        (
+            "全省共巡察党组织5200个,其中乡镇党委800个、占全省总数62%",
+            [("orgs_inspected", 5200), ("townships_inspected", 800), ("coverage_rate", 62)],
+        ),
+        # inspection sites are inspected units, also before 中 and in a meeting's name
+        # (the sites stationed so far are a part, optional in the gold)
+        ("本轮的12个巡视点中,已有9个完成进驻", [("orgs_inspected", 12), ("orgs_inspected", 9)]),
+        ("12个巡视点的动员会同日召开", [("orgs_inspected", 12)]),
+        # people before the training they attended
+        ("组织近300人次的集中培训", [("people_trained", 300)]),
+        # rectification tasks said rectified; 己 typed for 已
+        ("巡察组反馈的4个方面16项整改任务己全部整改到位", [("problems_resolved", 16)]),
+    ],
+)
+def test_extract_reads_wording_of_real_reports_round_4(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # clues reported to a government office are no transfer to a discipline body
+        "巡察组上报县政府问题线索12件",
+        # a commendation given to people is no sanction
+        "给予15人通报表彰",
+        # 处理 of matters, not of people
+        "妥善处理群众信访件30件",
+        # rectification tasks only drawn up
+        "提出87项整改任务,明确责任人",
+        # the whole before the rectified part: only the part is resolved (see the next test)
+        # a share of something other than inspected units
+        "其中形式主义问题占问题总数的30%",
+        # 自己 stays a word
+        "各单位自己整改",
+    ],
+)
+def test_extract_ignores_non_indicators_of_real_reports_round_4(sentence: str) -> None:
+    assert records(sentence) == []
+
+
+def test_extract_units_that_ran_their_own_rounds_are_not_counted() -> None:
+    assert records("全州8个县市开展了1轮巡察") == [("rounds", 1)]
+    assert records("对8个县市开展了巡察") == [("orgs_inspected", 8)]
+
+
+def test_extract_rectified_part_after_its_whole_is_the_figure() -> None:
+    assert records("截至目前,40项整改任务已完成36项") == [("problems_resolved", 36)]
+    assert records("第二轮巡察发现的52个问题已整改完成47个") == [("problems_resolved", 47)]
+
+
+@pytest.mark.parametrize(
+    ("noun", "cls"),
+    [("县市", "org"), ("地市", "org"), ("贫困县", "org"), ("驻外办事处", "org"), ("整改任务", "task")],
+)
+def test_extract_counted_noun_lexicon_round_4_entries(noun: str, cls: str) -> None:
+    from pipeline.extract.indicators import noun_class
+
+    assert noun_class(noun) == cls

@@ -48,7 +48,7 @@ CUES: list[tuple[str, str]] = [
     ),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
-    ("transfer", r"移交|移送|转交|转办|交办"),
+    ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
     ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
@@ -56,7 +56,7 @@ CUES: list[tuple[str, str]] = [
     (
         "account",
         r"问责|处分|追责|诫勉谈话|诫勉|组织处理|纪律处理|(党政纪|党纪政纪|党纪|政纪)处理|责令辞职|免职|撤职|"
-        r"调整[^，,；;。\d]{0,8}干部",
+        r"调整[^，,；;。\d]{0,8}干部|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
     ),
     # Verbs that govern a count of something else: the search for a cue stops here.
     (
@@ -76,6 +76,8 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("report", r"专题报告|综合报告|专题汇报|报告"),
     ("suggestion", r"建议书|意见建议|整改意见|建议|提醒函|意见书"),
     ("rule", r"制度文件|规范性文件|制度|机制|办法|规定|规章|细则|规范"),
+    # rectification tasks count only as rectified (提出87项整改任务 finds nothing)
+    ("task", r"整改任务"),
     ("problem", r"问题|短板|弱项|隐患|诉求|[实难急小烦揪操]心?事|急难愁盼|事项|难题"),
     (
         "org",
@@ -141,6 +143,7 @@ TYPE_TABLE: dict[tuple[str, str], str] = {
     ("inspect", "township"): "townships_inspected",
     ("find", "problem"): "problems_found",
     ("resolve", "problem"): "problems_resolved",
+    ("resolve", "task"): "problems_resolved",  # 20项整改任务已全部整改到位
     ("transfer", "clue"): "clues_transferred",
     ("suggest", "suggestion"): "suggestions_issued",
     ("rules", "rule"): "rules_established",
@@ -172,8 +175,15 @@ ORDINAL_ROUNDS = re.compile(
 ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)(?!干部|组|办|机构|人员)")
 ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|(?<!此)前|(?<!此)后|上|下|本|这|该|新|最新|最近)$")
 COVERAGE_BEFORE = re.compile(
-    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|覆盖[^，,。；;]{0,4}?(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
+    r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|完成(了)?[^，,。；;]{0,6}全覆盖(任务|目标)?的?$|覆盖[^，,。；;]{0,4}?(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
 )
+# 乡镇党委2.3万个、占全国总数57.9%: the share of all such units that a count of inspected units makes.
+SHARE_OF_TOTAL = re.compile(r"[、，,]?占[^，,。；;\d]{0,6}(总数|总量)的?$")
+# Nouns that say the units were inspected (巡视点, 被巡察单位): counted without a verb.
+INSPECTED_NOUN = re.compile(r"(巡视|巡察)点$|被(巡视|巡察)(单位|对象|党组织)$")
+# 给予N人党纪处分: the people a sanction is given to (not a commendation or aid).
+GIVEN_TO_PEOPLE = re.compile(r"给予$")
+NOT_SANCTION_AFTER = re.compile(r"^[^，,。；;]{0,8}(表彰|奖励|补贴|帮扶|慰问|救助|培训)")
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
 
 PLAN_HEADING = re.compile(
@@ -390,7 +400,8 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
 def _cue_region_end(sentence: str, clause_start: int, pos: int) -> int:
     """Where to stop looking for the verb: before an `A、B等` list that is part of the noun."""
     region = sentence[clause_start:pos]
-    m = re.search(r"等([\u4e00-\u9fff()]{0,8})$", region)
+    # (…等10个方面27条具体问题: groups between the list and its items)
+    m = re.search(r"等(?:[\d一二三四五六七八九十]+个?(?:方面|类|大类))?([\u4e00-\u9fff()]{0,8})$", region)
     if m and "、" in region[: m.start()] and not CUE_PATTERN.search(m.group(1)):
         return clause_start + region.index("、")
     return pos
@@ -538,7 +549,7 @@ POST_VERB = re.compile(
 # The same for other verbs: 问题线索11条,已全部移交…; 6名同志参加…培训; 2名村干部被责令辞职.
 POST_CUES = [
     ("transfer", re.compile(r"^[，,]?(已|均|已经)?(全部|全数)?(移交|移送)")),
-    ("train", re.compile(r"^(参加|参与|接受)[^，,；;。]{0,20}培训")),
+    ("train", re.compile(r"^(参加|参与|接受)[^，,；;。]{0,20}培训|^的[^，,；;。]{0,4}(培训|轮训)(?!班)")),
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
     # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
@@ -548,7 +559,7 @@ POST_CUES = [
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
-PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|^地?[县市区])$")
+PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
     r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
@@ -575,6 +586,9 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return none
     if q.is_percent:
         kind = "coverage_rate" if COVERAGE_BEFORE.search(before_text) else None
+        share = SHARE_OF_TOTAL.search(before_text)
+        if kind is None and share and previous and previous[-1].kind in UNIT_KINDS:
+            kind = "coverage_rate" if previous[-1].quantity.end >= share.start() - 1 else None
         return Seen(q, kind, "覆盖率", "inspect")
     if q.unit in ("轮", "轮次"):
         return _rounds(sentence, q, clause_start, clause_end)
@@ -590,6 +604,9 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         else:
             noun, noun_cls = _elided_noun(sentence, q, clause_start, cues, previous)
             elided = True
+    site = re.match(r"(巡视|巡察)点", noun) if noun_cls is None else None
+    if site and sentence.startswith(noun, q.end):
+        noun, noun_cls = site.group(0), "org"  # 13个巡视点中 (jieba joins 点中), 13个巡视点的动员会
     frame = _frame_cue(sentence, q, noun_cls)
     unit_noun = noun_cls in ("org", "village", "township")
     if unit_noun and frame != "inspect" and _feedback_frame(sentence, q, noun):
@@ -616,7 +633,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
-    if re.search(r"总数|总量|应巡", noun) or re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun):
+    named_by_verb = re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues  # 在已移交的134件问题线索中
+    if re.search(r"总数|总量|应巡", noun) or (
+        re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun)
+        and not INSPECTED_NOUN.search(noun)
+        and not named_by_verb
+    ):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
     if unit_noun and UNITS_QUALIFY_PEOPLE.match(after_noun):
         return Seen(q, None, noun, None)  # 3个设区市的市委书记, 11个单位“一把手”: the units qualify people
@@ -627,8 +649,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not sentence[cues[0].end() : q.start].strip("了 ")
     ):
         return Seen(q, None, noun, None)  # 巡视组发现20个地区党组织存在…问题: where problems were found
+    if unit_noun and re.match(r"^[^，,。；;]{0,4}(开展|进行|组织)了?[\d一二三四五六七八九十两]+轮", after_noun):
+        return Seen(q, None, noun, None)  # 8个县市开展了1轮巡察: the units ran the rounds themselves
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
+    if noun_cls in ("problem", "task") and ITEMS_DONE_AFTER.match(after_noun):
+        return Seen(q, None, noun, None)  # 58项整改任务已完成53项: 58 is the whole, 53 the rectified part
     list_closed = (
         noun_cls == "problem"
         and not sentence.startswith(noun, q.end)
@@ -645,6 +671,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         # it does before a list of problems closed by 等 (发现A不强、B薄弱,C不到位等方面问题199条).
         cues = _cues_left(sentence, _sentence_bounds(sentence, q.start, q.end)[0], q.start)
     people = q.unit in PEOPLE_UNITS
+    if people and GIVEN_TO_PEOPLE.search(before_text) and not NOT_SANCTION_AFTER.match(sentence[q.end :]):
+        return Seen(q, "people_held_accountable", noun, "account")  # 给予10人党纪处分 (the text may be cut after 人)
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)
     # 全市2920个村(社区): the jurisdiction's total; 把全县16个乡镇…全部纳入巡察规划: the total, put into a plan.
     put_into_plan = re.match(r"[^。；;]{0,40}?纳入[^。；;，,]{0,6}(规划|计划|范围)", sentence[q.end :])
@@ -699,6 +727,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and re.search(r"对[^，,。；;]*$", sentence[: q.start])
     ):
         frame = cue = "inspect"  # 开展第九轮巡视,对17个市州突出“全面体检”: the focus of each target group
+    if unit_noun and cue is None and frame is None and INSPECTED_NOUN.search(noun):
+        cue = "inspect"  # 今年第二轮的13个巡视点: the noun says they are inspected
     if unit_noun and cue is None and frame is None and INSPECTED_MODIFIER.match(sentence[q.end :]):
         cue = "inspect"  # 本轮9个被巡察单位: no verb, the modifier says they were inspected
     if (
@@ -766,6 +796,8 @@ DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^�
 
 
 # The rest of a list of counted units (、79个县直单位和270个村(社区)党组织), then the verb after the last.
+# 112个问题已整改完成104个: a later count of the same items said done makes the first the whole.
+ITEMS_DONE_AFTER = re.compile(r"^(已经?|已有)[^，,。；;\d]{0,8}(\d+|[一二三四五六七八九十百两]+)(个|项|条|件)")
 UNIT_LIST_THEN_VERB = re.compile(
     r"^(?:[、和及与]\s*[\dXx×]+\s*[个家所](?:(?!巡察|巡视|开展|进行|完成)[^，,。；;、和及与\d]){1,16}?)+(?:"
     + POST_VERB.pattern.removeprefix("^")
@@ -864,7 +896,7 @@ def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> S
     if follower and any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(after, 0, follower.start(1))):
         follower = None  # 3轮培训巡察干部: another verb stands between
     grown = re.search(r"(增至|增加到|增加至|增为)$", sentence[: q.start]) and re.search(r"巡视|巡察", sentence)
-    if not follower and re.search(r"(开展|组织|进行|完成)(了)?$", sentence[clause_start : q.start]):
+    if not follower and re.search(r"(开展|组织|进行|完成|分)(了)?$", sentence[clause_start : q.start]):
         # 开展6轮以…为主要内容的村级常规巡察, 开展3轮对各县(市)区…的交叉巡察: a prepositional phrase
         # (对…, 以…为…) between the count and the inspection that closes the clause, no other verb in it.
         long_follower = re.match(r"^(对|以|针对|围绕)[^，,。；;]{0,40}?(巡察|巡视)(?!干部|组|办|机构|人员)", after)
@@ -1025,6 +1057,8 @@ def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indic
     previous: list[Seen] = list(carry)
     # Converters leave a comma before or after an enumeration comma (地方,、单位): read it as one.
     sentence = re.sub(r"[,，](?=、)|(?<=、)[,，]", "、", sentence)
+    # 己 typed for 已 before a verb of completion (己全部整改到位): one character for one, offsets stay.
+    sentence = re.sub(r"(?<![自知克利异舍一])己(?=(全部|经|完成|整改|解决|办结|移交|巡察|巡视))", "已", sentence)
     ordinal_spans = []
     for a, b, count in _rounds_from_ordinals(sentence):
         ordinal_spans.append((a, b))
