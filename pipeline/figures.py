@@ -32,6 +32,7 @@ YEAR_RULES = (
     "sentence_year",
     "sentence_years",
     "since_year",
+    "since_congress",
     "central_term",
     "to_date",
     "relative_this_year",
@@ -75,8 +76,15 @@ class Year:
 NO_YEAR = Year(None, None, "none")
 
 
+# A document's name in 《》 names its own years (《巡视工作规划(2018-2021年)》): not the years of the facts.
+DOCUMENT_NAME = re.compile(r"《[^《》]{0,80}》")
+
+
 def _years_before(text: str) -> tuple[int, int, int] | None:
     """The last year mention in `text` (with the years joined to it by 、/至/—): (start, end, end offset)."""
+    outside = DOCUMENT_NAME.sub(lambda m: " " * len(m.group(0)), text)  # offsets stay
+    # (a name's years count when the text names no other: 《…规划(2016-2021年)》明确…五年全覆盖)
+    text = outside if YEAR_MENTION.search(outside) else text
     found = list(YEAR_MENTION.finditer(text))
     if not found:
         return None
@@ -145,6 +153,10 @@ LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 
 
+# 党的十八大以来, 十八大后: from the first year of the congress's term to the document's date.
+CONGRESS_SINCE = re.compile(r"(十八|十九|二十)大(?:以来|后|之后)")
+
+
 def _central_term(prefix: str, before_in_passage: str, before_in_document: str) -> Year | None:
     """A cumulative count (共/累计/先后) with no year of its own, under a named central term."""
     if not CUMULATIVE.search(prefix) or YEAR_MENTION.search(prefix):
@@ -177,6 +189,13 @@ def resolve_year(
             if SINCE.match(text[at:]):
                 return _since(start, end, title_year, published, doc_latest)
             return Year(start, end, "sentence_year" if start == end else "sentence_years")
+    congress = list(CONGRESS_SINCE.finditer(prefix))
+    after_congress = prefix[congress[-1].end() :] if congress else ""
+    if congress and not (THIS_YEAR.search(after_congress) or LAST_YEAR.search(after_congress)):
+        # (十八大以来…去年开展了两轮巡视: the relative year after it decides)
+        start = CENTRAL_TERMS[congress[-1].group(1)][0]
+        since = _since(start, start, title_year, published, doc_latest)
+        return Year(since.start, since.end, "since_congress") if since.start is not None else since
     term = _central_term(prefix, before_in_passage, before_in_document)
     if term:
         return term

@@ -120,3 +120,28 @@ def test_resolve_year_and_its_rule(
 ) -> None:
     year = resolve_year(prefix, before, heading, title, published, None)
     assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before", "published", "label", "rule"),
+    [
+        # since a party congress: from its term's first year to the page's date
+        ("党的十八大以来,中央巡视组已完成", "", "2016-07-08", "2013-2016", "since_congress"),
+        ("本轮巡视实现了十八大后中央巡视对", "", "2017-06-17", "2013-2017", "since_congress"),
+        ("十九大以来,共开展", "", "2021-12-01", "2018-2021", "since_congress"),
+        # on an undated page naming no later year the end is open
+        ("党的十八大以来,共巡视", "", "", "", "to_date"),
+        # a relative year after the congress decides
+        ("十八大以来,中央去年开展了", "", "2014-11-01", "2013", "relative_last_year"),
+        # the years in a document's name are not the facts' years when the text names others
+        ("省委分2轮对", "2018年,省委修订了《巡视工作规划(2018-2021年)》,", "", "2018", "passage_year"),
+        ("全区", "依据《巡察工作规划(2016-2021年)》,", "", "2016-2021", "passage_year"),
+        # negative: 十八届 is a term, not 十八大以来
+        ("十八届中央共", "", "", "2013-2017", "central_term"),
+    ],
+)
+def test_resolve_year_since_a_congress_and_in_document_names(
+    prefix: str, before: str, published: str, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, before, "", "", published, None)
+    assert (year.label, year.rule) == (label, rule)
