@@ -1000,3 +1000,49 @@ def test_extract_counted_noun_lexicon_round_4_entries(noun: str, cls: str) -> No
     from pipeline.extract.indicators import noun_class
 
     assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a noun jieba leaves no word for (地市), places before 以及, an ordinal ends the noun
+        ("对甲市、乙市等3个地市和丙县等9个县区开展巡视", [("orgs_inspected", 3), ("orgs_inspected", 9)]),
+        ("将对甲区、乙县等12个县(市、区)以及丙新区开展巡视", [("orgs_inspected", 12)]),
+        ("已完成对甲镇、乙乡等4个乡镇37个村第一轮巡察", [("townships_inspected", 4), ("villages_inspected", 37)]),
+        # a follow-up inspection after the places, with an adverb before the verb
+        ("本轮巡视对甲省、乙省等4个省首次进行了“回头看”", [("orgs_inspected", 4)]),
+        # a breakdown said rectified after its figure
+        ("指出具体问题30个,其中26个已整改", [("problems_found", 30), ("problems_resolved", 26)]),
+        # rounds counted as 个轮次
+        ("先后安排6个轮次,完成对20个单位的巡视", [("rounds", 6), ("orgs_inspected", 20)]),
+        # the units an inspection covers, broken down after 涉及
+        ("本轮巡视涉及的单位较多,其中包括9家成员单位和4个园区", [("orgs_inspected", 9), ("orgs_inspected", 4)]),
+        # village committees counted through their 两委 team
+        ("对全县80个村“两委”班子开展巡察", [("villages_inspected", 80)]),
+        # 解决落实: solved and carried out
+        ("群众诉求现已解决落实45件", [("problems_resolved", 45)]),
+    ],
+)
+def test_extract_reads_place_lists_and_breakdowns_of_round_4(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # units that receive what is handed over are not inspected
+        ("县委巡察共向5个乡镇和9个部门移交群众诉求60件", []),
+        # clues listed under problems found are no part of them
+        ("巡察发现问题200个,其中问题线索40条", [("problems_found", 200)]),
+        # 个轮次 of a training is no count of rounds
+        ("先后安排3个轮次的业务培训", []),
+        # a meeting team of 两委 members is no village count without the verb
+        ("12个村“两委”班子成员参加会议", []),
+    ],
+)
+def test_extract_ignores_recipients_and_clue_parts_of_round_4(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

@@ -261,6 +261,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 def noun_class(phrase: str) -> str | None:
     """Class of a noun phrase by its head (Chinese noun phrases are head-final)."""
     phrase = re.sub(r"[的\s]+$", "", phrase)
+    phrase = re.sub(r"(?<=[村区])“?两委”?(班子)?$", "", phrase)  # 村“两委”班子 counts villages
     phrase = re.sub(r"\((延伸|含|包括|包含|涉及)[^()]*\)$", "", phrase)  # 4个乡镇(延伸到下辖村): an aside
     if re.search(r"问题(及|和|与)(问题)?线索$", phrase):
         return "problem"
@@ -313,7 +314,7 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         stop = manner.start()  # 4个二级机构联动巡察: the manner of the inspection is no part of the noun
     noun = _noun_prefix(tail[:stop].strip())
     whole = tail[:stop].strip()
-    if noun and not noun_class(noun) and len(whole) <= 10 and noun_class(whole):
+    if (not noun or not noun_class(noun)) and whole and len(whole) <= 10 and noun_class(whole):
         # 15个行业扶贫部门, 6个政府组成部门: a word jieba tags as a verb inside the noun (扶贫, 组成)
         # does not end it when the words up to the next separator end in a noun head.
         noun = whole
@@ -339,7 +340,7 @@ INSPECTING_BODY_AFTER = re.compile(r"机构|办公室|办(?!理|结|成)|组(?!�
 INSPECTION_MANNER = re.compile(r"(联动|交叉|提级|常规|专项|机动|延伸|集中|同步)$")
 # Words jieba tags as nouns that end a counted noun phrase in these reports.
 NOT_NOUN = re.compile(
-    r"细化|分解|梳理|汇总|纳入|全部|均|都|分别|已|已经|先后|逐一|同步|共|累计|其中|全面|近|近年|近年来"
+    r"细化|分解|梳理|汇总|纳入|全部|均|都|分别|已|已经|先后|逐一|同步|共|累计|其中|全面|近|近年|近年来|首次|再次"
 )
 TEAM_NOUN = re.compile(r"^[^、，,。；;对向]{0,8}?(巡视|巡察|督导|督查|检查|调研|工作|专项)组(?!织)")
 # What was done to the counted units, said before their noun: 被巡察单位, 已巡察过的村.
@@ -359,7 +360,9 @@ def _noun_prefix(text: str) -> str:
         elif depth == 0 and ((tok.pos[:1] in "vpcduf" and tok.pos != "vn") or NOT_NOUN.fullmatch(tok.token)):
             break
         elif (
-            depth == 0 and out and (tok.token.startswith("在") or re.match(r"近[\d一二三四五六七八九十两]", tok.token))
+            depth == 0
+            and out
+            and (tok.token.startswith("在") or re.match(r"[近第][\d一二三四五六七八九十两]", tok.token))
         ):
             break  # 党组织在籍山镇…: jieba joins the preposition to the next word
         out.append(tok.token)
@@ -376,6 +379,7 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
         ends = [e for e in ends if e <= groups[0].start]
     start = max([clause_start, *ends])
     head = sentence[start : groups[0].start if groups else q.start]
+    head = re.sub(r"(其中|包括)[，,]?$", "", head)  # 其中35个: no noun before the figure
     head = re.sub(
         r"(之中的|当中的|中的|中|内|里|的)?(已经|已|均|共|共计|总计|合计|累计|高达|多达|更是|达|达到|为|是|有|已有|计)*$",
         "",
@@ -543,7 +547,7 @@ NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在
 # not its targets.
 POST_VERB = re.compile(
     r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
-    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
+    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(开展|进行|实施)了?[^，,；;。]{0,6}?“?回头看|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
     r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
 # The same for other verbs: 问题线索11条,已全部移交…; 6名同志参加…培训; 2名村干部被责令辞职.
@@ -553,6 +557,8 @@ POST_CUES = [
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
     # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
+    # 其中35个已整改: said rectified, the clause ends there
+    ("resolve", re.compile(r"^(已|均已|已全部|全部)(整改|解决)(?=$|[，,；;。])")),
     # 136件群众关心的问题得到有效解决: said solved after the noun
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(得到|获得)[^，,；;。]{0,4}(解决|整改)")),
 ]
@@ -561,7 +567,7 @@ TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|开展|进行|实施|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|以及|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
 
 
@@ -592,6 +598,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, kind, "覆盖率", "inspect")
     if q.unit in ("轮", "轮次"):
         return _rounds(sentence, q, clause_start, clause_end)
+    if (
+        q.unit == "个"
+        and sentence.startswith("轮次", q.end)
+        and re.search(r"巡视|巡察", sentence)
+        and not ROUNDS_EXCLUDE_BEFORE.search(before_text)
+    ):
+        return Seen(q, "rounds", "巡察" if "巡察" in sentence else "巡视", "inspect")  # 先后安排8个轮次
 
     cues = _cues_left(sentence, clause_start, q.start)
     noun = _noun_after(sentence, q, clause_end)
@@ -611,6 +624,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     unit_noun = noun_cls in ("org", "village", "township")
     if unit_noun and frame != "inspect" and _feedback_frame(sentence, q, noun):
         frame = "inspect"  # 向31个省区市反馈巡视情况; 三户被巡察企业
+    if (
+        unit_noun
+        and frame != "inspect"
+        and re.search(r"向[^，,。；;]{0,12}$", sentence[clause_start : q.start])
+        and HANDED_TO_UNITS.match(sentence[q.end :])
+    ):
+        return Seen(q, None, noun, None)  # 向8个乡镇和16个部门移交群众诉求: the units receive, they are not inspected
 
     if TEAM_NOUN.match(noun) or re.search(
         r"(每(个|一个)?|(即|如|比如)[1一]个)[^，,。；;]{0,4}组[^，,。；;]{0,6}$", sentence[clause_start : q.start]
@@ -764,10 +784,14 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not (noun and sentence.startswith(noun, q.end))  # 完成了三个板块: a noun of its own, not implied
         and left_cue is not None
         and left_cue.group(0) in IMPLIED_NOUN
-        and re.fullmatch(r"(了|到位|完成|完毕)?", sentence[left_cue.end() : q.start])
+        and re.fullmatch(r"(了|到位|完成|完毕|落实)?", sentence[left_cue.end() : q.start])  # 已解决落实208件
     ):
         noun_cls = IMPLIED_NOUN[left_cue.group(0)]
-    if cue == inherited_cue and (noun_cls is None or ((cue, noun_cls) not in TYPE_TABLE and previous[-1].kind)):
+    if (
+        cue == inherited_cue
+        and noun_cls != "clue"  # 发现问题491个,其中问题线索125条: the clues are no part of the problems
+        and (noun_cls is None or ((cue, noun_cls) not in TYPE_TABLE and previous[-1].kind))
+    ):
         # 其中形式主义问题XX个 takes the class of the total it breaks down; not when that total
         # went untyped (线索411件,其中…169件).
         noun_cls = next((seen.noun_cls for seen in reversed(previous) if seen.kind and seen.noun_cls), None)
@@ -798,6 +822,7 @@ DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^�
 # The rest of a list of counted units (、79个县直单位和270个村(社区)党组织), then the verb after the last.
 # 112个问题已整改完成104个: a later count of the same items said done makes the first the whole.
 ITEMS_DONE_AFTER = re.compile(r"^(已经?|已有)[^，,。；;\d]{0,8}(\d+|[一二三四五六七八九十百两]+)(个|项|条|件)")
+HANDED_TO_UNITS = re.compile(r"^[^，,。；;]{0,24}?(移交|交办|转交|移送|下发|发出|交由|转办)")
 UNIT_LIST_THEN_VERB = re.compile(
     r"^(?:[、和及与]\s*[\dXx×]+\s*[个家所](?:(?!巡察|巡视|开展|进行|完成)[^，,。；;、和及与\d]){1,16}?)+(?:"
     + POST_VERB.pattern.removeprefix("^")
@@ -852,7 +877,12 @@ def _problem_list_continuation(
 def _involving(sentence: str, clause_start: int, previous: list[Seen]) -> str | None:
     """已开展四轮巡视,涉及31个省区市: units an inspection covered, named after 涉及 in a sentence about
     the inspection itself (not after a count of problems: 发现问题23个,涉及12个单位)."""
-    if not re.match(r"^(共|分别|先后)?涉及", sentence[clause_start:]):
+    clause = sentence[clause_start:]
+    if re.match(r"^其中(包括|有)?", clause) and re.search(
+        r"(巡视|巡察)[^，,。；;]{0,4}涉及[^。；;]*[，,]$", sentence[:clause_start]
+    ):
+        return "inspect"  # 本轮巡视涉及…单位多,其中包括63家成员单位: the units the inspection covers
+    if not re.match(r"^(共|分别|先后)?涉及", clause):
         return None
     earlier = sentence[_sentence_bounds(sentence, clause_start, clause_start)[0] : clause_start]
     if not re.search(r"巡视|巡察", earlier) or any(p.kind and p.kind not in (*UNIT_KINDS, "rounds") for p in previous):
