@@ -1046,3 +1046,41 @@ def test_extract_ignores_recipients_and_clue_parts_of_round_4(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+DEPLOYED = Context(round_deployed=True)
+DEPLOYED_AND_STATIONED = Context(round_deployed=True, round_started=True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ctx", "modality"),
+    [
+        # targets announced in the report of a deployment meeting: planned
+        ("经市委批准,本轮巡察共派出4个巡察组,对甲镇等12个乡镇开展常规巡察", DEPLOYED, "planned"),
+        ("会议宣布,本轮巡视对甲局等9个单位党组织开展常规巡视", DEPLOYED, "planned"),
+        ("省委决定第三轮巡视从11月初开始,派出6个巡视组对15个单位开展专项巡视", DEPLOYED, "planned"),
+        # negatives: the teams have stationed; a result of the round; past wording; no deployment meeting
+        ("经市委批准,本轮巡察对甲镇等12个乡镇开展常规巡察", DEPLOYED_AND_STATIONED, "achieved"),
+        ("本轮巡视后,全省实现对88个县(市、区)的巡视全覆盖", DEPLOYED, "achieved"),
+        ("本轮巡察已对甲镇等12个乡镇开展常规巡察", DEPLOYED, "achieved"),
+        ("经市委批准,本轮巡察对甲镇等12个乡镇开展常规巡察", ACHIEVED, "achieved"),
+    ],
+)
+def test_extract_targets_announced_at_a_deployment_meeting_are_planned(
+    sentence: str, ctx: Context, modality: str
+) -> None:
+    text = normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text
+    found = [r for r in extract_sentence(text, ctx) if r.indicator != "rounds"]
+    assert found and {r.modality for r in found} == {modality}
+
+
+def test_extract_round_deployed_and_stationed_are_read_from_the_document() -> None:
+    passages = pd.DataFrame(
+        {"passage_id": [0], "kind": ["body"], "heading": [""], "text": ["3月1日,市委第二轮巡察动员部署会召开。"]}
+    )
+    assert passage_contexts("", passages)[0].round_deployed
+    stationed = pd.DataFrame(
+        {"passage_id": [0], "kind": ["body"], "heading": [""], "text": ["中纪委发布了中央巡视组入驻情况。"]}
+    )
+    assert passage_contexts("", stationed)[0].round_started
+    assert not passage_contexts("", stationed)[0].round_deployed

@@ -235,6 +235,8 @@ class Context:
     plan_document: bool = False
     # The document reports its round as stationed or under way (各巡视组已全部进驻): its 将对… targets are achieved.
     round_started: bool = False
+    # The document reports a round's deployment meeting (and no stationing): the targets it announces are planned.
+    round_deployed: bool = False
 
 
 @dataclass
@@ -988,12 +990,29 @@ TERM_TARGETS = re.compile(
 )
 # News that a round has stationed: 已全部进驻, 陆续进驻, 完成进驻, 进驻工作结束, 全面展开.
 ROUND_STARTED = re.compile(
-    r"(已|全部|陆续|均|完成)[^，,。；;]{0,4}进驻|进驻(工作)?(完成|结束|到位)|全面展开|正在[^，,。；;]{0,20}(展开|开展)"
+    r"(已|全部|陆续|均|完成)[^，,。；;]{0,4}(进驻|入驻)|(进驻|入驻)(工作)?(完成|结束|到位|情况)|全面展开|正在[^，,。；;]{0,20}(展开|开展)"
+)
+# A round's deployment meeting (动员部署会): the targets it announces are planned until teams station.
+ROUND_DEPLOYED = re.compile(r"动员部署(会|大会|会议)|部署会")
+# The announcement itself, in the figure's own stretch: 本轮巡察…对…开展, 会议宣布/指出…, 决定…从12月初开始.
+ROUND_ANNOUNCEMENT = re.compile(
+    r"本轮(巡察|巡视)|动员部署(会|大会|会议)|会议(宣布|指出|明确|强调)|(决定|计划)[^，,。；;]{0,16}(开始|启动)"
 )
 
 
 # 共有259个巡视对象: the same, the noun after the count.
 TERM_TARGET_NOUN = re.compile(r"^(巡视|巡察)对象")
+
+
+def _announced_target(sentence: str, q_start: int, ctx: Context) -> bool:
+    """A round's targets announced at its deployment meeting, before any team stationed: 经市委批准,本轮巡察
+    对A等16个乡镇开展常规巡察 in a report of the 动员部署会 (the annotators' decision of round 4)."""
+    if not ctx.round_deployed or ctx.round_started:
+        return False
+    start, _ = _sentence_bounds(sentence, q_start, q_start)
+    stretch = sentence[start:q_start]
+    done = re.search(r"本轮(巡察|巡视)(后|结束)|实现", stretch)  # 本轮巡视后,实现对…全覆盖: a result
+    return bool(ROUND_ANNOUNCEMENT.search(stretch)) and not PAST_SENTENCE.search(stretch) and not done
 
 
 def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None) -> str:
@@ -1127,6 +1146,8 @@ def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indic
         if kind is None:
             continue
         mod = modality(sentence, q.start, ctx, q.end)
+        if mod == "achieved" and kind in (*UNIT_KINDS, "rounds") and _announced_target(sentence, q.start, ctx):
+            mod = "planned"
         subj, per = subject(sentence, q.start, ctx), period(sentence, q.start, ctx)
         kinds = [kind]
         if kind in ("problems_found", "problems_resolved"):

@@ -11,6 +11,7 @@ from pipeline.extract.indicators import (
     PLAN_HEADING,
     PLAN_PASSAGE_START,
     PLAN_TITLE,
+    ROUND_DEPLOYED,
     ROUND_STARTED,
     SUMMARY_TITLE,
     Context,
@@ -53,6 +54,9 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
         document_title and PLAN_TITLE.search(document_title) and not SUMMARY_TITLE.search(document_title)
     )
     round_started = any(ROUND_STARTED.search(str(t)) for t in passages.text)
+    round_deployed = any(ROUND_DEPLOYED.search(str(t)) for t in passages.text) or bool(
+        document_title and ROUND_DEPLOYED.search(document_title)
+    )
     contexts: dict[int, Context] = {}
     planned_block = False
     latest_year = 0
@@ -75,7 +79,7 @@ def passage_contexts(document_title: str | None, passages: pd.DataFrame) -> dict
             if start and latest_year and int(start.group(1)) > latest_year:
                 planned_block = True
         contexts[int(passage_id)] = Context(
-            str(heading or ""), question, text, planned_block, plan_document, round_started
+            str(heading or ""), question, text, planned_block, plan_document, round_started, round_deployed
         )
         years = [int(y) for y in re.findall(r"(20\d\d)年", text)]
         if years and not planned_block:
