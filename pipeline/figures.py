@@ -27,6 +27,7 @@ ROLE_RULES = (
     "items_sum_to_total",
     "items_under_previous_total",
     "items_sum_to_earlier_total",
+    "items_after_cumulative_total",
 )
 YEAR_RULES = (
     "sentence_year",
@@ -306,6 +307,7 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
         same_sentence.append(f)
     _items_summing_to_an_earlier_total(ordered, by_sentence, out)
     _items_under_a_total(by_sentence, out)
+    _items_after_a_cumulative_total(by_sentence, out)
     _restated(ordered, out)
     return out
 
@@ -356,6 +358,43 @@ def _items_summing_to_an_earlier_total(
                     out[f.index] = ("part", earlier[-1].start, "items_sum_to_earlier_total")
 
 
+# 共巡视118个地方、部门和单位, 实现对31个省区市、55家央企的全覆盖: a cumulative total, then what it covered.
+CUMULATIVE_TOTAL = re.compile(r"(共|累计|总计|合计|共计)[^，,。；;]{0,6}$")
+COVERED_ITEMS = re.compile(r"实现(了)?对|涉及|包括|覆盖")
+
+
+def _items_after_a_cumulative_total(by_sentence: dict[tuple[int, int], list[_Figure]], out: Roles) -> None:
+    """Figures of one family after a cumulative total (共/累计…) in the same sentence, in later clauses and
+    adding up to no more than it: parts of it (the groups the total covered)."""
+    for figures in by_sentence.values():
+        ordered = sorted(figures, key=lambda f: f.norm)
+        for i, total in enumerate(ordered):
+            if (
+                out[total.index][0] != "total"
+                or total.masked
+                or total.value is None
+                or not CUMULATIVE_TOTAL.search(total.prefix)
+                or total.indicator not in UNIT_KINDS
+            ):
+                continue
+            family = _family(total.indicator)
+            items = [
+                f
+                for f in ordered[i + 1 :]
+                if _family(f.indicator) == family
+                and out[f.index][0] == "total"
+                and not f.masked
+                and f.value is not None
+                and re.search(r"[，,；;]", f.prefix[len(total.prefix) :])  # in a later clause
+                and not CUMULATIVE_TOTAL.search(f.prefix)  # (a total of its own: 共发现…)
+                # what the total covered (实现对…的全覆盖, 涉及, 包括), not a new inspection (对16个省区市开展“回头看”)
+                and COVERED_ITEMS.search(re.split(r"[，,；;]", f.prefix)[-1])
+            ]
+            if items and sum(f.value or 0 for f in items) < total.value:
+                for f in items:
+                    out[f.index] = ("part", total.start, "items_after_cumulative_total")
+
+
 def _items_under_a_total(
     by_sentence: dict[tuple[int, int], list[_Figure]], out: dict[Any, tuple[str, int | None, str]]
 ) -> None:
@@ -392,7 +431,8 @@ def _restated(ordered: list[_Figure], out: dict[Any, tuple[str, int | None, str]
         long_enough = [f for f in mentions if f.passage_len >= MAIN_PASSAGE_MIN]
         main = (long_enough or mentions)[0]
         for f in mentions:
-            if f is not main:
+            # two items of one list (处分15人、诫勉谈话15人) are no restatement of each other
+            if f is not main and (f.passage_id, f.sentence_id) != (main.passage_id, main.sentence_id):
                 out[f.index] = ("repeat", None, "same_figure_elsewhere")
 
 

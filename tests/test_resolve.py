@@ -145,3 +145,33 @@ def test_resolve_year_since_a_congress_and_in_document_names(
 ) -> None:
     year = resolve_year(prefix, before, "", "", published, None)
     assert (year.label, year.rule) == (label, rule)
+
+
+def test_resolve_groups_a_cumulative_total_covered_are_parts() -> None:
+    figures = [
+        _Figure(0, "orgs_inspected", 118.0, False, 10, 10, 1, 0, "已开展7轮巡视,共巡视"),
+        _Figure(1, "orgs_inspected", 31.0, False, 30, 30, 1, 0, "已开展7轮巡视,共巡视118个地方,实现对"),
+        _Figure(2, "orgs_inspected", 55.0, False, 40, 40, 1, 0, "已开展7轮巡视,共巡视118个地方,实现对31个省区市、"),
+    ]
+    roles = _role_rows(figures)
+    assert [roles[i][0] for i in range(3)] == ["total", "part", "part"]
+    assert roles[1][1:] == (10, "items_after_cumulative_total")
+    # a new inspection after the total (对16个省区市开展“回头看”) stands on its own
+    figures = [
+        _Figure(0, "orgs_inspected", 277.0, False, 10, 10, 1, 0, "十二轮巡视共巡视"),
+        _Figure(1, "orgs_inspected", 16.0, False, 30, 30, 1, 0, "十二轮巡视共巡视277个单位,对"),
+    ]
+    roles = _role_rows(figures)
+    assert roles[1][0] == "total"
+
+
+def test_resolve_two_items_of_one_list_with_one_value_are_not_repeats() -> None:
+    figures = [
+        _Figure(0, "people_held_accountable", 15.0, False, 10, 10, 1, 0, "给予党纪处分"),
+        _Figure(1, "people_held_accountable", 15.0, False, 20, 20, 1, 0, "给予党纪处分15人、诫勉谈话"),
+    ]
+    roles = _role_rows(figures)
+    assert [roles[i][0] for i in range(2)] == ["total", "total"]
+    # the same value in another sentence is still a restatement
+    figures[1] = _Figure(1, "people_held_accountable", 15.0, False, 20, 20, 2, 0, "给予党纪处分")
+    assert _role_rows(figures)[1][0] == "repeat"
