@@ -1084,3 +1084,58 @@ def test_extract_round_deployed_and_stationed_are_read_from_the_document() -> No
     )
     assert passage_contexts("", stationed)[0].round_started
     assert not passage_contexts("", stationed)[0].round_deployed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # provinces counted with the place as the measure word
+        ("中央巡视组已进驻被巡视的20家中央单位和甲、乙等4省市", [("orgs_inspected", 20), ("orgs_inspected", 4)]),
+        ("年初选择甲省等3省展开巡视“回头看”", [("orgs_inspected", 3)]),
+        # units chosen as a round's targets (圈定, 被选中) are a planned count
+        ("中央已圈定12家央企,于春节后展开专项巡视", [("orgs_inspected", 12)]),
+        ("新一轮巡视中,甲、乙等2个省市又被选中", [("orgs_inspected", 2)]),
+        # pilot rounds of an inspection
+        ("在开展两轮试点基础上,今年全面铺开专项巡视", [("rounds", 2)]),
+        # the next target of an 对 frame after 、 is no agent
+        (
+            "省委本轮巡视安排对9个县(市、区)开展常规巡视、3个开发区党工委开展专项巡视",
+            [("orgs_inspected", 9), ("orgs_inspected", 3)],
+        ),
+        # one of the villages inspected
+        ("甲社区是县委本轮直接巡察的5个重点村(社区)之一", [("villages_inspected", 5)]),
+    ],
+)
+def test_extract_reads_places_and_chosen_targets_of_round_4(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_expected"),
+    [
+        # a word that goes on after 省 is no count of provinces
+        ("对2省直单位开展巡视", ("orgs_inspected", 2)),
+        # the provinces named before
+        ("此次对已巡视过的上述四省开展“回头看”", ("orgs_inspected", 4)),
+        # a pilot of something else
+        ("开展两轮试点,推进垃圾分类", ("rounds", 2)),
+        # agents listed with their own verb, no 对 frame
+        ("9个县(市、区)委巡察党组织1426个", ("orgs_inspected", 9)),
+    ],
+)
+def test_extract_ignores_place_words_and_agents_of_round_4(sentence: str, not_expected: tuple[str, float]) -> None:
+    assert not_expected not in records(sentence)
+
+
+def test_extract_chosen_targets_are_planned() -> None:
+    for sentence in ("中央已圈定12家央企,于春节后展开专项巡视", "新一轮巡视中,甲、乙等2个省市又被选中,即将迎来巡视组"):
+        found = extract_sentence(normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, ACHIEVED)
+        assert found and found[0].modality == "planned"
+
+
+@pytest.mark.parametrize(("text", "unit"), [("甲等4省市", "省市"), ("甲等4省", "省"), ("4省区市", "省区市")])
+def test_extract_measure_word_lexicon_round_4_entries(text: str, unit: str) -> None:
+    [q] = find_quantities(text)
+    assert q.unit == unit

@@ -44,7 +44,7 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
@@ -195,7 +195,7 @@ PLAN_QUESTION = re.compile(r"部署|安排|打算|规划|计划|将|今后|下�
 # The review section of a plan document reports results: 一、工作基础, 主要成效.
 BACKGROUND_HEADING = re.compile(r"基础|回顾|成效|成绩|现状|形势|总结|取得|进展")
 PLAN_SENTENCE = re.compile(
-    r"(?<!按照)(?<!根据)(?<!按)计划(?!安排[，,])|规划期内|拟|力争|争取|预计|今后|下一步|明年|到20\d\d年(?!第)|每年安排|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
+    r"(?<!按照)(?<!根据)(?<!按)计划(?!安排[，,])|规划期内|拟|圈定|力争|争取|预计|今后|下一步|明年|到20\d\d年(?!第)|每年安排|将(继续|持续|进一步|坚持|加强|深化|推动|开展|实现|"
     r"完成|组织|安排|围绕|重点|全面|深入|扎实|着力|聚焦|力争|对|再|要|于|在)|要(坚持|加强|持续|深化|推动|开展|实现|完成|组织|安排|对)"
 )
 PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
@@ -204,7 +204,7 @@ PREPOSITIONAL_JIANG = re.compile(
     r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给|分为|划分为|分成|划为)"
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
-PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)")
+PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)|^[^，,；;。]{0,8}[，,]即将")
 PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
 # A term named by its number (十二届省委任期内), in a passage that speaks of the new term.
 PAST_TERM = re.compile(r"[一二三四五六七八九十]+届[^，,。；;]{0,6}(任期内|期间|以来)")
@@ -262,7 +262,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 def noun_class(phrase: str) -> str | None:
     """Class of a noun phrase by its head (Chinese noun phrases are head-final)."""
-    phrase = re.sub(r"[的\s]+$", "", phrase)
+    phrase = re.sub(r"(之一|[的\s])+$", "", phrase)  # 7个重点村(社区)之一
     phrase = re.sub(r"(?<=[村区])“?两委”?(班子)?$", "", phrase)  # 村“两委”班子 counts villages
     phrase = re.sub(r"\((延伸|含|包括|包含|涉及)[^()]*\)$", "", phrase)  # 4个乡镇(延伸到下辖村): an aside
     if re.search(r"问题(及|和|与)(问题)?线索$", phrase):
@@ -316,7 +316,13 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         stop = manner.start()  # 4个二级机构联动巡察: the manner of the inspection is no part of the noun
     noun = _noun_prefix(tail[:stop].strip())
     whole = tail[:stop].strip()
-    if (not noun or not noun_class(noun)) and whole and len(whole) <= 10 and noun_class(whole):
+    if (
+        (not noun or not noun_class(noun))
+        and whole
+        and len(whole) <= 14
+        and noun_class(whole)
+        and not CUE_PATTERN.search(whole)  # (9个县(市、区)委巡察党组织: the agent and its verb)
+    ):
         # 15个行业扶贫部门, 6个政府组成部门: a word jieba tags as a verb inside the noun (扶贫, 组成)
         # does not end it when the words up to the next separator end in a noun head.
         noun = whole
@@ -548,8 +554,8 @@ NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在
 # inspection (75家中央和国家机关开展了内部巡视, 31所高校全部开展巡视巡察, 3个县开展了2轮巡察) are its agents,
 # not its targets.
 POST_VERB = re.compile(
-    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|进行|实施|接受|完成|纳入)[^，,；;。]{0,6}?|的)"
-    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(开展|进行|实施)了?[^，,；;。]{0,6}?“?回头看|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
+    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|展开|进行|实施|接受|完成|纳入)[^，,；;。]{0,12}?|的)"
+    r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(又|再次|也|均)?被(选中|圈定)(?=$|[，,。；;])|(开展|进行|实施)了?[^，,；;。]{0,6}?“?回头看|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
     r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
 # The same for other verbs: 问题线索11条,已全部移交…; 6名同志参加…培训; 2名村干部被责令辞职.
@@ -609,7 +615,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, "rounds", "巡察" if "巡察" in sentence else "巡视", "inspect")  # 先后安排8个轮次
 
     cues = _cues_left(sentence, clause_start, q.start)
-    noun = _noun_after(sentence, q, clause_end)
+    if q.unit in PLACE_MEASURES and re.match(r"[直委级属管会长]", sentence[q.end : q.end + 1]):
+        return none  # 2省直单位, 4省委: the word goes on, no provinces counted
+    if q.unit in PLACE_MEASURES and re.search(r"(上述|前述|以上|这|该)$", before_text):
+        return none  # 上述四省: the provinces named before, no new count
+    noun = (
+        q.unit if q.unit in PLACE_MEASURES else _noun_after(sentence, q, clause_end)
+    )  # 辽宁等4省: the measure is the place
     noun_cls = noun_class(noun) if noun else None
     elided = False
     if not noun:
@@ -649,8 +661,15 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if noun_cls == "org" and PLACE_HEAD.search(noun) and not PLACE_FOLLOWER.match(after_noun):
         return Seen(q, None, noun, None)
     # A body followed by its own verb is the agent, not the object: 10个县(市、区)委巡察1975个…
+    frame_list_item = (
+        before_text.endswith("、")
+        and bool(previous)
+        and previous[-1].kind in UNIT_KINDS
+        and "对" in sentence[clause_start : q.start]
+    )  # 安排对19个县开展常规巡视、7个平台党工委开展专项巡视: the next target of the frame, not an agent
     if (
         frame is None
+        and not frame_list_item
         and noun.endswith(("委", "巡察组", "巡视组", "巡察办", "巡视办", "巡察机构", "巡视机构"))
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
@@ -811,6 +830,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     return Seen(q, kind, noun, cue, noun_cls)
 
 
+# Places counted without a measure word of their own (辽宁等4省, 湖北等4省市).
+PLACE_MEASURES = frozenset({"省", "省市", "省区市", "省市区"})
 # Measure words that never count units, villages or townships (they count clues, items, people).
 NOT_UNIT_MEASURES = frozenset({"条", "件", "项", "人", "名", "人次", "份"})
 HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
@@ -928,6 +949,8 @@ def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> S
     if follower and any(c.lastgroup != "inspect" for c in CUE_PATTERN.finditer(after, 0, follower.start(1))):
         follower = None  # 3轮培训巡察干部: another verb stands between
     grown = re.search(r"(增至|增加到|增加至|增为)$", sentence[: q.start]) and re.search(r"巡视|巡察", sentence)
+    if not follower and re.match(r"^试点", after) and re.search(r"巡视|巡察", sentence):
+        follower = re.match(r"^(试点)", after)  # 开展两轮试点基础上,…全面铺开专项巡视: pilot rounds of the inspection
     if not follower and re.search(r"(开展|组织|进行|完成|分)(了)?$", sentence[clause_start : q.start]):
         # 开展6轮以…为主要内容的村级常规巡察, 开展3轮对各县(市)区…的交叉巡察: a prepositional phrase
         # (对…, 以…为…) between the count and the inspection that closes the clause, no other verb in it.
