@@ -994,7 +994,7 @@ def test_extract_rectified_part_after_its_whole_is_the_figure() -> None:
 
 @pytest.mark.parametrize(
     ("noun", "cls"),
-    [("县市", "org"), ("地市", "org"), ("贫困县", "org"), ("驻外办事处", "org"), ("整改任务", "task")],
+    [("县市", "org"), ("地市", "org"), ("省市", "org"), ("贫困县", "org"), ("驻外办事处", "org"), ("整改任务", "task")],
 )
 def test_extract_counted_noun_lexicon_round_4_entries(noun: str, cls: str) -> None:
     from pipeline.extract.indicators import noun_class
@@ -1139,3 +1139,19 @@ def test_extract_chosen_targets_are_planned() -> None:
 def test_extract_measure_word_lexicon_round_4_entries(text: str, unit: str) -> None:
     [q] = find_quantities(text)
     assert q.unit == unit
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the same round, an ordinal in batches, the rounds whose clues are handled: no count of rounds
+        ("甲省和乙省出现在同一轮中央巡视中", []),
+        ("县委十一轮两期巡察共发现问题30个", [("problems_found", 30)]),
+        ("共办理县委第九轮、第十轮问题线索9件", []),
+        # positives beside them
+        ("县委开展两轮巡察,发现问题30个", [("rounds", 2), ("problems_found", 30)]),
+        ("县委开展了第九轮、第十轮巡察", [("rounds", 2)]),
+    ],
+)
+def test_extract_rounds_named_not_counted_of_round_4(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected

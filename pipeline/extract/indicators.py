@@ -173,7 +173,9 @@ ORDINAL_ROUNDS = re.compile(
 )
 # 3轮巡察; 1轮村级“三资”专项巡察: the inspection may follow after a short modifier, with no verb between.
 ROUNDS_FOLLOWER = re.compile(r"^[^，,。；;、]{0,12}?(巡察|巡视)(?!干部|组|办|机构|人员)")
-ROUNDS_EXCLUDE_BEFORE = re.compile(r"(每|第|(?<!此)前|(?<!此)后|上|下|本|这|该|新|最新|最近)$")
+ROUNDS_EXCLUDE_BEFORE = re.compile(
+    r"(每|第|(?<!此)前|(?<!此)后|上|下|本|这|该|新|最新|最近|同)$"
+)  # 同一轮: the same round
 COVERAGE_BEFORE = re.compile(
     r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|完成(了)?[^，,。；;]{0,6}全覆盖(任务|目标)?的?$|覆盖[^，,。；;]{0,4}?(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
 )
@@ -942,6 +944,8 @@ def _elided_noun(
 def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> Seen:
     if ROUNDS_EXCLUDE_BEFORE.search(sentence[: q.start]):
         return Seen(q, None, None, None)
+    if re.match(r"[两二三四五六七八九十\d]+期", sentence[q.end :]):
+        return Seen(q, None, None, None)  # 县委十一轮两期巡察: the eleventh round in two batches, an ordinal
     after = sentence[q.end : clause_end]
     near = _cues_left(sentence, clause_start, q.start)
     left = near[0] if near else None
@@ -983,7 +987,7 @@ def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> st
 def _rounds_from_ordinals(sentence: str) -> Iterable[tuple[int, int, float]]:
     """第七、八轮 → 2 rounds; 第五至第七轮 → 3. A single ordinal (第十一轮) is not a count."""
     for m in ORDINAL_ROUNDS.finditer(sentence):
-        if re.match(r"(巡察|巡视)?的|被(巡察|巡视)", sentence[m.end() :]):
+        if re.match(r"(巡察|巡视)?的|被(巡察|巡视)|(巡察|巡视)?(问题线索|线索|问题|反馈|整改)", sentence[m.end() :]):
             continue  # 第一至第三轮巡视的整改情况, 第四、第五轮被巡察的单位: which rounds, not how many
         if re.search(r"\d+\s*轮(次)?[^，,。；;()（）]{0,6}[(（]$", sentence[: m.start()]):
             continue  # 开展常规巡察2轮(第十轮、第十一轮): the count is the figure before the brackets
