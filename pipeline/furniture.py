@@ -378,6 +378,7 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     _mark_page_head(lines, kinds, content)
     _mark_header_lines(lines, kinds)
     _mark_page_tail(lines, kinds, content)
+    _mark_caption_runs(lines, kinds, content)
     # A photo caption naming a dated meeting (3月20日,区委第一巡察组巡察某镇工作动员会): a date, the
     # meeting's name and no sentence end, after the body has started.
     started = False
@@ -434,6 +435,35 @@ def _cut_title(line: str, titles: set[str]) -> bool:
 
 
 NUMBERED_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+# What a photo shows of an inspection team's field work: 到贫困户家中核实情况, 实地调研合作社发展.
+FIELD_WORK = re.compile(r"走访|核实|调研|调查|座谈|察看|查看|了解|入户|暗访|检查|听取|召开")
+
+
+def _mark_caption_runs(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:
+    """Three or more short lines in a row after the body has started, none a sentence or a numbered
+    heading, most naming field work: the captions of a run of photos."""
+    started = False
+    run: list[int] = []
+    for i in [*content, -1]:
+        line = lines[i].strip() if i >= 0 else ""
+        caption_like = (
+            i >= 0
+            and started
+            and kinds[i] is LineKind.BODY
+            and 6 <= len(line) <= 30
+            and not re.search(r"[。；;！？!?:：]", line)
+            and not re.match(r"^[一二三四五六七八九十\d]+[、.]|^[(（][一二三四五六七八九十\d]+[)）]", line)
+        )
+        if caption_like:
+            run.append(i)
+            continue
+        if len(run) >= 3 and sum(bool(FIELD_WORK.search(lines[j])) for j in run) >= len(run) - 1:
+            for j in run:
+                kinds[j] = LineKind.FURNITURE
+        run = []
+        started = started or (i >= 0 and kinds[i] is LineKind.BODY and bool(SENTENCE_END.search(line)))
 
 
 def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:

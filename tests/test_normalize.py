@@ -665,3 +665,28 @@ def test_normalize_section_number_above_its_heading_stays() -> None:
     lines = ["全县巡察整改工作取得明显成效,群众满意度提升。", "1", "全县发现问题12个,已整改10个。"]
     kinds, _ = classify_lines(lines)
     assert kinds[1] is LineKind.FURNITURE
+
+
+def test_normalize_a_run_of_field_work_captions_is_dropped() -> None:
+    lines = [
+        "巡察整改持续发力",
+        "7月中旬,市委巡察组进驻各区开展专项巡察。",
+        "组织老党员召开座谈会听取意见",
+        "冒着高温到农户家中核实情况",
+        "实地调研合作社发展情况",
+        "截至目前,巡察组已走访20个村,发现问题15条。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:5] == [LineKind.FURNITURE] * 3
+    assert kinds[5] is LineKind.BODY
+    # headings of the report in a row (no field work named, or numbered) stay
+    lines = [
+        "巡察整改持续发力",
+        "7月中旬,市委巡察组进驻各区开展专项巡察。",
+        "压实整改主体责任",
+        "健全长效机制建设",
+        "强化成果运用转化",
+        "截至目前,巡察组已走访20个村,发现问题15条。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:5] == [LineKind.BODY] * 3
