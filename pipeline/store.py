@@ -16,6 +16,7 @@ unreferenced files, which the next run (holding the lock) removes.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import os
@@ -31,6 +32,7 @@ import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
@@ -84,10 +86,35 @@ def csv_cell(value: object) -> object:
 
 
 def write_csv(table: pd.DataFrame, target: Path) -> None:
-    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark. Only columns holding
-    lists or dicts are converted (mapping every text cell cost a third of the write)."""
-    with atomic_path(target) as tmp:
-        json_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig")
+    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark, lists and dicts as
+    JSON (`json_cells`), dates without a time of day as dates. Written by Arrow's C++ writer:
+    pandas' to_csv took 1.4 s of a one-report refresh at 2,000 reports (passages, indicators and
+    mentions are 38 MB of CSV there), Arrow's 0.2 s."""
+    arrow = csv_ready(json_cells(table))
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        out.write(codecs.BOM_UTF8)
+        pacsv.write_csv(arrow, out, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def csv_ready(table: pd.DataFrame) -> pa.Table:
+    """Arrow columns the CSV writer takes and a spreadsheet reads: categories as their values,
+    timestamps that are all midnight (publication dates) as dates, a column of mixed Python types
+    as text."""
+    try:
+        arrow = pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        mixed = [c for c in table.columns if pd.api.types.infer_dtype(table[c], skipna=True).startswith("mixed")]
+        as_text = {c: table[c].map(lambda v: v if v is None or v is pd.NA or v != v else str(v)) for c in mixed}
+        arrow = pa.Table.from_pandas(table.assign(**as_text), preserve_index=False).replace_schema_metadata(None)
+    for i, field in enumerate(arrow.schema):
+        column = arrow.column(i)
+        if pa.types.is_dictionary(field.type):
+            arrow = arrow.set_column(i, field.name, column.cast(field.type.value_type))
+        elif pa.types.is_timestamp(field.type) and field.type.tz is None:
+            days = column.cast(pa.date32())
+            if pc.all(pc.equal(days.cast(field.type), column)).as_py() is not False:
+                arrow = arrow.set_column(i, field.name, days)
+    return arrow
 
 
 def json_cells(table: pd.DataFrame) -> pd.DataFrame:
