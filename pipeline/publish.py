@@ -633,12 +633,15 @@ def publish(
             checked = table[table.doc_id.isin(fresh_ids)] if name in DOCUMENT_LEVEL and len(table) else table
             check_contract(name, checked)
         building = store.new_snapshot_dir(layout, run_id)
-        # The files are independent and their writers (Arrow, DuckDB, rust_xlsxwriter) mostly run
-        # outside the GIL: written side by side while this thread draws the charts and the report.
+        # Converted to Arrow once for the Parquet, CSV and DuckDB writers (each converted the pandas
+        # tables on its own before). The files are independent and their writers (Arrow, DuckDB,
+        # rust_xlsxwriter) mostly run outside the GIL: written side by side while this thread draws
+        # the charts and the report.
+        as_arrow = {**{name: store.to_arrow(table) for name, table in tables.items()}, **arrow}
         writes: list[Callable[[], None]] = [
             partial(
                 store.write_duckdb,
-                {**tables, **arrow},
+                as_arrow,
                 building / "xuncha.duckdb",
                 views=DUCKDB_VIEWS,
                 previous=snapshot / "xuncha.duckdb" if snapshot and snapshot_for_rows else None,
@@ -647,7 +650,7 @@ def publish(
             ),
             partial(write_workbook, {n: tables[n] for n in WORKBOOK_TABLES}, building / "xuncha.xlsx"),
         ]
-        for name, table in [*arrow.items(), *tables.items()]:
+        for name, table in as_arrow.items():
             writes.append(partial(store.write_parquet, table, building / f"{name}.parquet"))
             if name in CSV_TABLES:
                 writes.append(partial(store.write_csv, table, building / "csv" / f"{name}.csv"))
