@@ -183,10 +183,16 @@ def evidence_view(tables: dict[str, pd.DataFrame]) -> str:
     figures, indicators, passages = tables["figures"], tables["indicators"], tables["passages"]
     if figures.empty:
         return "<p>(no figures)</p>"
-    ind = indicators.set_index(["doc_id", "raw_start", "raw_end", "indicator"])
-    text = passages.set_index(["doc_id", "passage_id"]).text if len(passages) else pd.Series(dtype=object)
+    shown = figures.head(MAX_EVIDENCE)
+    docs = set(shown.doc_id)  # index only the shown documents' rows, not the whole corpus's
+    ind = indicators[indicators.doc_id.isin(docs)].set_index(["doc_id", "raw_start", "raw_end", "indicator"])
+    text = (
+        passages[passages.doc_id.isin(docs)].set_index(["doc_id", "passage_id"]).text
+        if len(passages)
+        else pd.Series(dtype=object)
+    )
     items = []
-    for f in figures.head(MAX_EVIDENCE).itertuples():
+    for f in shown.itertuples():
         row = ind.loc[(f.doc_id, f.raw_start, f.raw_end, f.indicator)]
         passage = str(text.get((f.doc_id, row.passage_id), f.evidence))
         where = f.source_url if isinstance(f.source_url, str) and f.source_url else f.source

