@@ -154,12 +154,18 @@ LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 
 
+TERM_INSPECTIONS = re.compile(r"(十八|十九|二十)届(?:中央|党中央)巡视(?!组|办|工作|机构)")
 # 党的十八大以来, 十八大后: from the first year of the congress's term to the document's date.
 CONGRESS_SINCE = re.compile(r"(十八|十九|二十)大(?:以来|后|之后)")
 
 
 def _central_term(prefix: str, before_in_passage: str, before_in_document: str) -> Year | None:
-    """A cumulative count (共/累计/先后) with no year of its own, under a named central term."""
+    """A cumulative count (共/累计/先后) with no year of its own, under a named central term; or a figure of the
+    term's inspections as a whole (十九届中央巡视覆盖率超过90%; not one of its rounds, 十九届中央第五轮巡视)."""
+    whole_term = TERM_INSPECTIONS.findall(prefix)
+    if whole_term and not YEAR_MENTION.search(prefix):
+        start, end = CENTRAL_TERMS[whole_term[-1]]
+        return Year(start, end, "central_term")
     if not CUMULATIVE.search(prefix) or YEAR_MENTION.search(prefix):
         return None
     for text in (prefix, before_in_passage, before_in_document):

@@ -175,3 +175,18 @@ def test_resolve_two_items_of_one_list_with_one_value_are_not_repeats() -> None:
     # the same value in another sentence is still a restatement
     figures[1] = _Figure(1, "people_held_accountable", 15.0, False, 20, 20, 2, 0, "给予党纪处分")
     assert _role_rows(figures)[1][0] == "repeat"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "label", "rule"),
+    [
+        # a figure of a central term's inspections as a whole
+        ("目前,十九届中央巡视覆盖率超过", "2018-2022", "central_term"),
+        # negatives: one round of the term is not the term; a team of the term is no figure of the term
+        ("十九届中央第五轮巡视对", "", "none"),
+        ("十九届中央巡视组向", "", "none"),
+    ],
+)
+def test_resolve_year_of_a_central_terms_inspections(prefix: str, label: str, rule: str) -> None:
+    year = resolve_year(prefix, "", "", "", "", None)
+    assert (year.label, year.rule) == (label, rule)
