@@ -180,8 +180,7 @@ TABLES: dict[str, Table] = {
                 Col("token_id", "token number in the sentence", nullable=False),
                 Col("token", "the word", nullable=False),
                 Col("pos", "part of speech"),
-                Col("raw_start", "start offset in the raw file", "characters", nullable=False),
-                Col("raw_end", "end offset in the raw file", "characters"),
+                *RAW,
             ),
         ),
         Table(

@@ -37,6 +37,7 @@ def test_publish_every_table_holds_its_contract(sample_run: Path) -> None:
         ("figures", lambda t: t.assign(conflict=None), "nulls"),
         ("panel", lambda t: pd.concat([t, t.head(1)]), "repeat the grain"),
         ("documents", lambda t: t.drop(columns=["province"]), "missing columns"),
+        ("tokens", lambda t: t.assign(raw_end=None), "nulls"),
     ],
 )
 def test_publish_contract_violations_are_caught(sample_run: Path, name: str, breaks: object, message: str) -> None:
