@@ -34,6 +34,7 @@ YEAR_RULES = (
     "sentence_years",
     "since_year",
     "since_congress",
+    "central_round",
     "central_term",
     "to_date",
     "relative_this_year",
@@ -154,6 +155,32 @@ LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 
 
+# The year each round of central inspection ran (public record: the rounds' announcements), by term and ordinal.
+CENTRAL_ROUND_YEARS = {
+    "十八": (2013, 2013, 2014, 2014, 2014, 2015, 2015, 2015, 2016, 2016, 2016, 2017),
+    "十九": (2018, 2018, 2019, 2019, 2020, 2020, 2021, 2021, 2022),
+    "二十": (2023, 2023, 2024, 2024, 2025, 2025),
+}
+CENTRAL_ROUND = re.compile(r"(十八|十九|二十)届(?:中央|党中央)第([一二三四五六七八九十]{1,3}|\d{1,2})轮")
+
+
+def _central_round(prefix: str) -> Year | None:
+    """十九届中央第七轮巡视的32个单位: the year of the round the sentence names last before the figure."""
+    rounds = list(CENTRAL_ROUND.finditer(prefix))
+    if not rounds or YEAR_MENTION.search(prefix):
+        return None
+    term, ordinal = rounds[-1].groups()
+    n = (
+        int(ordinal)
+        if ordinal.isdigit()
+        else {"十": 10, "十一": 11, "十二": 12}.get(ordinal, "一二三四五六七八九".find(ordinal) + 1)
+    )
+    years = CENTRAL_ROUND_YEARS[term]
+    if 1 <= n <= len(years):
+        return Year(years[n - 1], years[n - 1], "central_round")
+    return None
+
+
 TERM_INSPECTIONS = re.compile(r"(十八|十九|二十)届(?:中央|党中央)巡视(?!组|办|工作|机构)")
 # 党的十八大以来, 十八大后: from the first year of the congress's term to the document's date.
 CONGRESS_SINCE = re.compile(r"(十八|十九|二十)大(?:以来|后|之后)")
@@ -203,6 +230,9 @@ def resolve_year(
         start = CENTRAL_TERMS[congress[-1].group(1)][0]
         since = _since(start, start, title_year, published, doc_latest)
         return Year(since.start, since.end, "since_congress") if since.start is not None else since
+    central_round = _central_round(prefix)
+    if central_round:
+        return central_round
     term = _central_term(prefix, before_in_passage, before_in_document)
     if term:
         return term

@@ -182,11 +182,31 @@ def test_resolve_two_items_of_one_list_with_one_value_are_not_repeats() -> None:
     [
         # a figure of a central term's inspections as a whole
         ("目前,十九届中央巡视覆盖率超过", "2018-2022", "central_term"),
-        # negatives: one round of the term is not the term; a team of the term is no figure of the term
-        ("十九届中央第五轮巡视对", "", "none"),
+        # negatives: one round of the term is not the term (its own year); a team of the term is no figure of the term
+        ("十九届中央第五轮巡视对", "2020", "central_round"),
         ("十九届中央巡视组向", "", "none"),
     ],
 )
 def test_resolve_year_of_a_central_terms_inspections(prefix: str, label: str, rule: str) -> None:
+    year = resolve_year(prefix, "", "", "", "", None)
+    assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "label", "rule"),
+    [
+        # a central round named by its ordinal fixes the year (public record), one per term
+        ("至此,十八届中央第十二轮巡视的", "2017", "central_round"),
+        ("至此,十九届中央第七轮巡视的", "2021", "central_round"),
+        ("近期,二十届中央第五轮巡视完成对", "2025", "central_round"),
+        # the last round named before the figure decides
+        ("十九届中央第一轮巡视对30个单位,相比十八届中央第一轮巡视的", "2013", "central_round"),
+        # negatives: a year in the sentence wins; an ordinal past the table; a local committee's round
+        ("2019年,十九届中央第一轮巡视对", "2019", "sentence_year"),
+        ("十九届中央第十轮巡视对", "", "none"),
+        ("十四届县委第三轮巡察对", "", "none"),
+    ],
+)
+def test_resolve_year_of_a_central_round_by_its_ordinal(prefix: str, label: str, rule: str) -> None:
     year = resolve_year(prefix, "", "", "", "", None)
     assert (year.label, year.rule) == (label, rule)
