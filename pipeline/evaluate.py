@@ -114,6 +114,7 @@ def load_real_round(folder: Path, batches: list[str], texts: Path, work: Path) -
                 continue
             text_of[str(row.doc)] = data.decode("utf-8")
             (docs_dir / path.name).write_bytes(data)
+            _write_address(docs_dir, path.name, str(row.url))
             h.update(data)
         for kind in records:
             path = folder / batch / f"{kind}.jsonl"
@@ -132,6 +133,16 @@ def load_real_round(folder: Path, batches: list[str], texts: Path, work: Path) -
     name = work.name
     gold = GoldSet(name, docs_dir, records["indicators"], records["themes"], records["furniture"], h.hexdigest()[:16])
     return gold, problems
+
+
+def _write_address(docs_dir: Path, name: str, url: str) -> None:
+    """The page's address as the fetch stage records it (a sidecar under `.fetch/meta/`), so the pipeline
+    sees a real-dev page as it sees a fetched one: the annotators date pages by their address too."""
+    from pipeline.fetch import sidecar_path
+
+    sidecar = sidecar_path(docs_dir, name)
+    sidecar.parent.mkdir(parents=True, exist_ok=True)
+    sidecar.write_text(json.dumps({"url": url}, ensure_ascii=False), encoding="utf-8")
 
 
 def _stem(source: str) -> str:

@@ -690,3 +690,51 @@ def test_normalize_a_run_of_field_work_captions_is_dropped() -> None:
     ]
     kinds, _ = classify_lines(lines)
     assert kinds[2:5] == [LineKind.BODY] * 3
+
+
+@pytest.mark.parametrize(
+    ("url", "published"),
+    [
+        ("http://news.example.cn/system/2016/07/11/011423077.shtml", "2016-07-11"),
+        ("http://example.cn/html/2021-03/16/content_60802.html", "2021-03-16"),
+        ("http://m.example.cn/city/20220302/2347570.html", "2022-03-02"),
+        ("http://example.cn/gate/big5/news/201506/t20150624_1.htm", "2015-06-24"),
+        ("http://example.cn/2017/0721/956501_2.shtml", "2017-07-21"),
+        ("https://example.cn/c/2020/10/26/720520.shtml", "2020-10-26"),
+        # no whole date: a month alone, an id after the month, digits of the host, nothing
+        ("https://m.example.cn/china/202112/50-1185570.html", None),
+        ("https://example.cn/dangke/2022/11/22389.html", None),
+        ("http://1.62.100.15/static/wab.php?id=79.html", None),
+        ("http://20160711.example.cn/news.html", None),
+        (None, None),
+    ],
+)
+def test_normalize_date_from_the_page_address(url: str | None, published: str | None) -> None:
+    from pipeline.normalize import published_from_url
+
+    assert published_from_url(url) == published
+
+
+def test_normalize_page_address_dates_a_page_without_a_date_line() -> None:
+    import pandas as pd
+
+    from pipeline.normalize import normalize
+
+    raw = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "source": ["a.txt", "b.txt"],
+            "format": ["txt", "txt"],
+            "raw_text": [
+                "巡察整改持续发力\n3月2日,市委第五轮巡察完成进驻。",
+                "巡察整改\n来源:澜山网 2019-05-06\n巡察组进驻。",
+            ],
+            "error": [None, None],
+            "source_url": ["http://example.cn/2016/07/11/1.html", "http://example.cn/2016/07/11/2.html"],
+        }
+    )
+    docs, _ = normalize(raw, OpenccMode.T2S)
+    # the address stands in for a page with no date; a page's own date wins
+    assert docs.published.tolist() == ["2016-07-11", "2019-05-06"]
+    docs, _ = normalize(raw.drop(columns=["source_url"]), OpenccMode.T2S)
+    assert docs.published.isna().tolist() == [True, False]
