@@ -1155,3 +1155,28 @@ def test_extract_measure_word_lexicon_round_4_entries(text: str, unit: str) -> N
 )
 def test_extract_rounds_named_not_counted_of_round_4(sentence: str, expected: list[tuple[str, float | None]]) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # found, then urged on, with the fixing in the figure's own clause: both
+        (
+            "巡视组发现并督促被巡视单位认真履职尽责,立行立改有关事项40余件",
+            [("problems_found", 40), ("problems_resolved", 40)],
+        ),
+        # not when a figure stands between (a breakdown of what was found and solved)
+        (
+            "发现并推动解决问题120个,其中形式主义问题30个",
+            [("problems_found", 120), ("problems_resolved", 120), ("problems_found", 30)],
+        ),
+        # at a feedback meeting the units speak through their heads
+        ("巡察组反馈巡察情况,15个村(社区)党组织主要负责人表态发言", [("villages_inspected", 15)]),
+        # without a feedback, heads making statements are no count of units
+        ("会上,12个村党组织书记作表态发言", []),
+    ],
+)
+def test_extract_found_then_urged_and_feedback_statements_of_round_4(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

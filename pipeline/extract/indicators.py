@@ -187,6 +187,10 @@ INSPECTED_NOUN = re.compile(r"(巡视|巡察)点$|被(巡视|巡察)(单位|对�
 GIVEN_TO_PEOPLE = re.compile(r"给予$")
 NOT_SANCTION_AFTER = re.compile(r"^[^，,。；;]{0,8}(表彰|奖励|补贴|帮扶|慰问|救助|培训)")
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
+# 发现并督促被巡视单位认真履职,立行立改有关事项50余件: found, then urged on, the fixing in the figure's clause.
+FOUND_THEN_URGED = re.compile(
+    r"发现(并|和|及)(推动|督促|促进)(?!解决|整改)[^。；;\dXx×]{0,40}[，,]$"
+)  # no figure between
 
 PLAN_HEADING = re.compile(
     r"规划|计划|打算|思路|下一步|展望|工作要点|今后|未来|目标任务|主要任务|重点任务|工作安排|"
@@ -617,6 +621,16 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, "rounds", "巡察" if "巡察" in sentence else "巡视", "inspect")  # 先后安排8个轮次
 
     cues = _cues_left(sentence, clause_start, q.start)
+    statement = FEEDBACK_STATEMENT.match(sentence[q.end :])
+    statement_cls = noun_class(statement.group(1)) if statement else None
+    if (
+        statement
+        and statement_cls in UNIT_KIND_OF
+        and "反馈" in sentence[: q.start]
+        and q.unit not in NOT_UNIT_MEASURES
+    ):
+        # 反馈巡察情况,23个村(社区)党组织主要负责人表态发言: at a feedback meeting the units speak through their heads
+        return Seen(q, UNIT_KIND_OF[statement_cls], statement.group(1), "inspect", statement_cls)
     if q.unit in PLACE_MEASURES and re.match(r"[直委级属管会长]", sentence[q.end : q.end + 1]):
         return none  # 2省直单位, 4省委: the word goes on, no provinces counted
     if q.unit in PLACE_MEASURES and re.search(r"(上述|前述|以上|这|该)$", before_text):
@@ -840,6 +854,8 @@ HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立
 
 
 UNITS_QUALIFY_PEOPLE = re.compile(r"^(的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)|“?一把手)")
+# 反馈…,23个村(社区)党组织主要负责人表态发言: at a feedback meeting the units speak through their heads.
+FEEDBACK_STATEMENT = re.compile(r"^([^，,。；;]{1,16}?)(主要负责人|负责人|书记)[^，,。；;]{0,4}(作)?表态发言")
 # 62个县直单位已完成巡察51个: a later count of the same units in the clause makes this one the whole.
 DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^，,。；;\d]{0,8}\d+(个|家|所)($|[)）,，。；;])")
 
@@ -883,6 +899,7 @@ def _list_continuation(sentence: str, clause_start: int, q: Quantity, previous: 
 
 
 UNIT_KINDS = ("orgs_inspected", "villages_inspected", "townships_inspected")
+UNIT_KIND_OF = {"org": "orgs_inspected", "village": "villages_inspected", "township": "townships_inspected"}
 
 
 def _problem_list_continuation(
@@ -1179,7 +1196,10 @@ def _extract(sentence: str, ctx: Context, carry: list[Seen]) -> tuple[list[Indic
         kinds = [kind]
         if kind in ("problems_found", "problems_resolved"):
             clause_start, _ = _clause_bounds(sentence, q.number_start)
-            if FOUND_AND_RESOLVED.search(sentence, clause_start, q.start):
+            stretch_start = _sentence_bounds(sentence, q.start, q.end)[0]
+            if FOUND_AND_RESOLVED.search(sentence, clause_start, q.start) or (
+                kind == "problems_resolved" and FOUND_THEN_URGED.search(sentence[stretch_start:clause_start])
+            ):
                 kinds = ["problems_found", "problems_resolved"]
             elif found_and_resolved and BREAKDOWN.match(sentence[clause_start:]):
                 kinds = ["problems_found"]  # 发现并推动解决问题120个,其中…问题30个: a part of what was found
