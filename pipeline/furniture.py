@@ -558,7 +558,12 @@ def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int])
         line = lines[i].strip()
         if kinds[i] is not LineKind.BODY:
             continue
-        if LONE_CN_DATE.match(line) or (pos > 0 and ORIGINAL_TITLE.match(line)):
+        later_title = (
+            pos + 1 < len(head)
+            and kinds[head[pos + 1]] is LineKind.FURNITURE
+            and any(kinds[j] is LineKind.BODY and len(lines[j].strip()) <= 60 for j in head[pos + 2 :])
+        )  # 原标题:… first, in the source block, then the page's own title below it
+        if LONE_CN_DATE.match(line) or (ORIGINAL_TITLE.match(line) and (pos > 0 or later_title)):
             kinds[i] = LineKind.FURNITURE
         elif (
             pos > 0

@@ -738,3 +738,14 @@ def test_normalize_page_address_dates_a_page_without_a_date_line() -> None:
     assert docs.published.tolist() == ["2016-07-11", "2019-05-06"]
     docs, _ = normalize(raw.drop(columns=["source_url"]), OpenccMode.T2S)
     assert docs.published.isna().tolist() == [True, False]
+
+
+def test_normalize_original_title_in_the_source_block_above_the_title_is_dropped() -> None:
+    lines = ["原标题:巡察整改持续发力", "来源:澜山纪检监察网", "巡察整改持续发力", "3月2日,市委第五轮巡察完成进驻。"]
+    kinds, meta = classify_lines(lines)
+    assert kinds[0] is LineKind.FURNITURE
+    assert meta.title == "巡察整改持续发力"
+    # the original title as the first line, followed by a subtitle and no source block, stays
+    lines = ["原标题:巡察整改持续发力", "将对22个县开展常规巡视", "3月2日,市委第五轮巡察完成进驻。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[0] is not LineKind.FURNITURE
