@@ -561,6 +561,9 @@ def test_extract_ignores_non_indicators_of_real_reports(sentence: str) -> None:
         ("确保县级巡察覆盖率达到75%", Context(), "planned"),
         # a term's targets
         ("据统计,省委巡视对象共有310个", Context(), "planned"),
+        # targets counted right after 巡视对象, no verb; not once done
+        ("按照全覆盖要求,省委巡视对象280个", Context(), "planned"),
+        ("本届已完成巡视对象120个", Context(), "achieved"),
         # 到YYYY年第N轮 dates a past round
         ("到2016年第九轮巡视,完成对40家省属企业巡视全覆盖", Context(), "achieved"),
     ],

@@ -1031,6 +1031,8 @@ TERM_TARGETS = re.compile(
     r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$"
     # 巡察对象为4个乡镇(街道)和16家区级机关; 巡察对象包括37个党组织: a round's targets named as such
     r"|(巡察|巡视)对象(为|是|包括|涵盖)[^，,。；;]*$"
+    # 按照全覆盖要求,中央巡视对象285个: the targets counted with no verb (not after 已/完成)
+    r"|(?:^|[，,。；;])(?![^，,。；;]*(已|完成|累计|先后))[^，,。；;]*(巡察|巡视)对象$"
 )
 # News that a round has stationed: 已全部进驻, 陆续进驻, 完成进驻, 进驻工作结束, 全面展开.
 ROUND_STARTED = re.compile(
