@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import store
-from pipeline.contracts import ContractViolation, check_contract
+from pipeline.contracts import TABLES, ContractViolation, check_contract
 from pipeline.names import INDICATOR_NAMES, LEVEL_NAMES, theme_names
 from pipeline.report_html import charts as draw_charts
 from pipeline.report_html import render as render_report
@@ -126,7 +126,7 @@ def _fresh_rows(layout: store.Layout, name: str, doc_ids: list[str], records: di
     source_table = "passages_themes" if name == "passages" else name
     table = store.concat_document_tables(layout, source_table, doc_ids)
     if table.empty:
-        return table
+        return table if len(table.columns) else empty_table(name)
     if name == "passages":
         table["theme_names"] = table["themes"].map(theme_names)
         return table.reindex(columns=PASSAGE_COLUMNS)
@@ -143,6 +143,12 @@ def _fresh_rows(layout: store.Layout, name: str, doc_ids: list[str], records: di
         at = list(table.columns).index("indicator") + 1
         table.insert(at, "indicator_name", table["indicator"].map(lambda k: INDICATOR_NAMES.get(str(k), str(k))))
     return table
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table without rows but with its contract's columns (a corpus without a single figure
+    still publishes an `indicators` table; the database refuses one without columns)."""
+    return pd.DataFrame(columns=[c.name for c in TABLES[name].columns])
 
 
 def unchanged_rows(manifest: dict[str, Any], previous_state: dict[str, Any], fresh: list[str]) -> set[str]:
@@ -614,7 +620,7 @@ def publish(
         for name in ARROW_TABLES:
             rows, fresh_rows = arrow_table(layout, name, manifest, snapshot_for_rows, fresh)
             check_contract(name, fresh_rows)  # the kept rows held it when they were published
-            arrow[name] = rows if rows is not None else pa.Table.from_pandas(fresh_rows, preserve_index=False)
+            arrow[name] = rows if rows is not None else store.to_arrow(empty_table(name))
         before = store.read_snapshot_table(snapshot, "indicators") if snapshot else pd.DataFrame()
         figures = figure_changes(before, tables["indicators"], _lineage(manifest, previous_state))
         fig_counts = figures.change.value_counts()

@@ -57,6 +57,7 @@ class Plan:
     data: dict[str, bytes]  # bytes of documents that need ingesting
     file_errors: list[dict[str, object]]  # files that could not be read at all
     todo: dict[str, tuple[str, ...]]  # doc_id -> stages to run
+    urls: dict[str, str | None]  # doc_id -> the address its page was fetched from (fetch sidecars)
 
 
 def new_run_id() -> str:
@@ -71,10 +72,12 @@ def _stages_until(until: str) -> tuple[str, ...]:
 
 def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: tuple[str, ...]) -> Plan:
     """Hash every file; a document needs a stage when the manifest has no ok record of the
-    stage's present version for it (or a stage before it is redone)."""
+    stage's present version for it (or a stage before it is redone), or, for ingest, when the
+    address its page was fetched from is not the one it was read with (a sidecar came later)."""
     versions = stage_versions(settings)
     sources: dict[str, list[str]] = {}
     data: dict[str, bytes] = {}
+    paths: dict[str, Path] = {}  # ingested at this version: re-read only if its page address changed
     file_errors: list[dict[str, object]] = []
     known = manifest["documents"]
     for path in discover(input_dir):
@@ -88,6 +91,13 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
         sources.setdefault(doc_id, []).append(source)
         if known.get(doc_id, {}).get("stages", {}).get("ingest", {}).get("version") != versions["ingest"]:
             data.setdefault(doc_id, raw)
+        else:
+            paths.setdefault(doc_id, path)
+    urls = {d: page_url(input_dir, s) for d, s in sources.items()}
+    for doc_id, path in paths.items():
+        ingest = known[doc_id]["stages"]["ingest"]
+        if doc_id not in data and ingest.get("status") == "ok" and ingest.get("source_url") != urls[doc_id]:
+            data[doc_id] = read_bytes(path, input_dir, settings.max_file_bytes)
     todo: dict[str, tuple[str, ...]] = {}
     for doc_id in sources:
         record = known.get(doc_id, {}).get("stages", {})
@@ -105,7 +115,13 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
                 break
             if done.get("status") == "failed":
                 break  # the stages after a current failure have no input: they stay skipped
-    return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo)
+    return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo, urls)
+
+
+def page_url(input_dir: Path, sources: list[str]) -> str | None:
+    """The address a document's page was fetched from: its primary source's, else any copy's."""
+    urls = source_urls(input_dir, sorted(sources))
+    return next(iter(urls.values()), None)
 
 
 def source_urls(input_dir: Path, sources: list[str]) -> dict[str, str]:
@@ -124,7 +140,7 @@ def source_urls(input_dir: Path, sources: list[str]) -> dict[str, str]:
 
 # --- the per-document work, run in this process or in a worker --------------------------------
 
-WorkItem = tuple[str, str, bytes | None, tuple[str, ...]]
+WorkItem = tuple[str, str, str | None, bytes | None, tuple[str, ...]]  # doc_id, source, url, bytes, stages
 WorkResult = tuple[str, dict[str, dict[str, str]]]
 
 # One Resources per process, settings and stage versions: a pool worker or a Dask worker process
@@ -152,19 +168,26 @@ def _init_worker(settings: Settings, version: str) -> None:
 
 
 def process_document(
-    layout: store.Layout, doc_id: str, source: str, raw: bytes | None, todo: tuple[str, ...], res: Resources
+    layout: store.Layout,
+    doc_id: str,
+    source: str,
+    url: str | None,
+    raw: bytes | None,
+    todo: tuple[str, ...],
+    res: Resources,
 ) -> dict[str, dict[str, str]]:
-    """Ingest (when `raw` is given) and run the stages in `todo` on one document; write its tables.
-    Returns {stage: {"status", "error"}} for the manifest."""
+    """Ingest (when `raw` is given, with the address its page was fetched from: its date stands in
+    for a page that shows none) and run the stages in `todo` on one document; write its tables.
+    Returns {stage: {"status", "error"}} for the manifest (ingest also records the address)."""
     status: dict[str, dict[str, str]] = {}
     tables: dict[str, pd.DataFrame] = {}
     if raw is not None:
         doc = decode_document(raw, source, res.settings.max_unpacked_bytes)
         if doc.error:
             return {"ingest": {"status": "failed", "error": doc.error}}
-        tables["raw_documents"] = pd.DataFrame([doc.__dict__])
+        tables["raw_documents"] = pd.DataFrame([{**doc.__dict__, "source_url": url}])
         store.write_document_table(layout, "raw_documents", doc_id, tables["raw_documents"])
-        status["ingest"] = {"status": "ok", "error": ""}
+        status["ingest"] = {"status": "ok", "error": ""} | ({"source_url": url} if url else {})
     stage_names = tuple(n for n in todo if n not in ("ingest", "publish"))
     if not stage_names:
         return status
@@ -187,7 +210,7 @@ def process_document(
 def process_chunk(layout: store.Layout, items: list[WorkItem], settings: Settings, version: str) -> list[WorkResult]:
     """A chunk of documents in whichever process runs it (a pool worker, a Dask worker)."""
     res = worker_resources(settings, version)
-    return [(d, process_document(layout, d, s, raw, todo, res)) for d, s, raw, todo in items]
+    return [(d, process_document(layout, d, s, url, raw, todo, res)) for d, s, url, raw, todo in items]
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -228,8 +251,8 @@ def execute(
         return
     if workers <= 1 or len(work) < MIN_DOCUMENTS_FOR_POOL:
         res = Resources(settings)
-        for doc_id, source, raw, todo in progress(work, len(work), "documents"):
-            yield doc_id, process_document(layout, doc_id, source, raw, todo, res)
+        for doc_id, source, url, raw, todo in progress(work, len(work), "documents"):
+            yield doc_id, process_document(layout, doc_id, source, url, raw, todo, res)
         return
     version = resources_version(settings)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, version)) as pool:
@@ -357,7 +380,7 @@ def _refresh_locked(
         record["urls"] = source_urls(input_dir, sources)
         documents[doc_id] = record
     work = [
-        (doc_id, work_plan.sources[doc_id][0], work_plan.data.get(doc_id), todo)
+        (doc_id, work_plan.sources[doc_id][0], work_plan.urls[doc_id], work_plan.data.get(doc_id), todo)
         for doc_id, todo in sorted(work_plan.todo.items())
     ]
     for doc_id, status in execute(layout, work, settings, workers, executor, scheduler):

@@ -307,3 +307,28 @@ def test_refresh_new_stage_version_after_a_failed_stage_keeps_the_document_skipp
     docs = published(out, "documents").set_index("source")
     assert any("segment_failed" in f for f in docs.loc[SMALL[1], "flags"])
     assert set(published(out, "indicators").source) == {SMALL[0]}
+
+
+def test_refresh_page_address_arriving_later_dates_a_page_that_shows_no_date(tmp_path: Path) -> None:
+    from pipeline.fetch import sidecar_path
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    # A page whose text names no date: only its address (a fetch sidecar, written later) dates it.
+    (inp / "notice.txt").write_text(
+        "某县委第二巡察组进驻县水利局\n\n按照县委统一部署，县委第二巡察组对县水利局党组开展常规巡察。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert refresh(inp, out) == 0
+    assert published(out, "documents").published.isna().all()
+    assert published(out, "indicators").empty  # a corpus without a single figure still publishes
+    sidecar = sidecar_path(inp, "notice.txt")
+    sidecar.parent.mkdir(parents=True)
+    sidecar.write_text(json.dumps({"url": "http://example.org/news/2021-03/16/c_1.htm"}), encoding="utf-8")
+    assert refresh(inp, out) == 0
+    docs = published(out, "documents")
+    assert docs.published.dt.strftime("%Y-%m-%d").tolist() == ["2021-03-16"]
+    assert docs.source_url.tolist() == ["http://example.org/news/2021-03/16/c_1.htm"]
+    assert refresh(inp, out) == 0
+    assert changes(out).empty or not (changes(out).kind == "document").any()  # the address is read once
