@@ -57,7 +57,7 @@ class Plan:
     data: dict[str, bytes]  # bytes of documents that need ingesting
     file_errors: list[dict[str, object]]  # files that could not be read at all
     todo: dict[str, tuple[str, ...]]  # doc_id -> stages to run
-    urls: dict[str, str | None]  # doc_id -> the address its page was fetched from (fetch sidecars)
+    urls: dict[str, dict[str, str]]  # doc_id -> source -> the address it was fetched from (fetch sidecars)
 
 
 def new_run_id() -> str:
@@ -93,10 +93,10 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
             data.setdefault(doc_id, raw)
         else:
             paths.setdefault(doc_id, path)
-    urls = {d: page_url(input_dir, s) for d, s in sources.items()}
+    urls = {d: source_urls(input_dir, sorted(s)) for d, s in sources.items()}
     for doc_id, path in paths.items():
         ingest = known[doc_id]["stages"]["ingest"]
-        if doc_id not in data and ingest.get("status") == "ok" and ingest.get("source_url") != urls[doc_id]:
+        if doc_id not in data and ingest.get("status") == "ok" and ingest.get("source_url") != page_url(urls[doc_id]):
             data[doc_id] = read_bytes(path, input_dir, settings.max_file_bytes)
     todo: dict[str, tuple[str, ...]] = {}
     for doc_id in sources:
@@ -118,9 +118,8 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
     return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo, urls)
 
 
-def page_url(input_dir: Path, sources: list[str]) -> str | None:
-    """The address a document's page was fetched from: its primary source's, else any copy's."""
-    urls = source_urls(input_dir, sorted(sources))
+def page_url(urls: dict[str, str]) -> str | None:
+    """The address a document's page was fetched from: its primary (first) source's, else any copy's."""
     return next(iter(urls.values()), None)
 
 
@@ -377,10 +376,10 @@ def _refresh_locked(
         record = dict(previous_docs.get(doc_id, {"stages": {}}))
         record["sources"] = sources
         record["stages"] = dict(record.get("stages", {}))
-        record["urls"] = source_urls(input_dir, sources)
+        record["urls"] = work_plan.urls[doc_id]
         documents[doc_id] = record
     work = [
-        (doc_id, work_plan.sources[doc_id][0], work_plan.urls[doc_id], work_plan.data.get(doc_id), todo)
+        (doc_id, work_plan.sources[doc_id][0], page_url(work_plan.urls[doc_id]), work_plan.data.get(doc_id), todo)
         for doc_id, todo in sorted(work_plan.todo.items())
     ]
     for doc_id, status in execute(layout, work, settings, workers, executor, scheduler):
