@@ -670,7 +670,7 @@ def publish(
             store.write_text(report, building / "report.html")
             store.write_text(changes_md, building / "changes.md")
             for future in written:
-                future.result()  # the first failure is raised once all have stopped; nothing is switched in
+                future.result()  # a failure is raised when the pool has stopped: nothing is switched in
         changes = pd.concat([docs_changed.assign(kind="document"), figures.assign(kind="figure")], ignore_index=True)
         store.write_csv(changes, building / "changes.csv")
         for part in NEAR_DUPLICATE_PARTS:
