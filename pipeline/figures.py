@@ -106,14 +106,15 @@ def reference_year(title: str, published: str) -> tuple[int | None, int | None]:
     return (title_years[0] if title_years else None), (int(pub.group(1)) if pub else None)
 
 
-def _relative(prefix: str, title_year: int | None, published: str) -> Year | None:
+def _relative(prefix: str, title_year: int | None, published: str, planned: bool = False) -> Year | None:
     pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
     pub_year, month = (int(pub.group(1)), int(pub.group(2))) if pub else (None, None)
     ref = title_year or pub_year
     if ref is None:
         return None
-    # A year-end summary dated January or February speaks of the year before as 全年/今年.
-    if title_year is None and month is not None and month <= 2:
+    # A year-end summary dated January or February speaks of the year before as 全年/今年; a plan in such a page
+    # (今年,市纪委将对…) speaks of the year it is in.
+    if title_year is None and month is not None and month <= 2 and not planned:
         ref -= 1
     if NEXT_YEAR.search(prefix):
         return Year(ref + 1, ref + 1, "relative_next_year")
@@ -212,6 +213,7 @@ def resolve_year(
     period: str | None,
     before_in_document: str = "",
     doc_latest: int | None = None,
+    planned: bool = False,
 ) -> Year:
     """The year(s) a figure covers, from the words before it in its sentence, the sentences before
     it in its passage, its section heading, the passages before it, and the document's title and date."""
@@ -240,7 +242,7 @@ def resolve_year(
         # 截至目前… / 十四届县委共…: a count up to the report's day or over a local committee's
         # term, whose years the text does not give.
         return Year(None, None, "to_date")
-    relative = _relative(prefix, title_year, published)
+    relative = _relative(prefix, title_year, published, planned)
     if relative:
         return relative
     for text, rule in ((before_in_passage, "passage_year"), (heading, "heading_year")):
@@ -532,6 +534,7 @@ def resolve(
             period if isinstance(period, str) else None,
             text[: passage_start.get(key[0], 0)],
             doc_latest,
+            row.get("modality") == "planned",
         )
     roles = _role_rows(figures)
     table["role"] = [roles[i][0] for i in table.index]

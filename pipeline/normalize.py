@@ -476,12 +476,20 @@ URL_DATES = (
     re.compile(r"(?<!\d)((?:19|20)\d\d)[-/](\d{1,2})[-/](\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
     re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/)"),
+    re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])(?=/)"),  # /201902/21/
+)
+
+
+# A month alone (/202112/, /2017/6/): the page is dated to its month (YYYY-MM, which dates no day in the tables).
+URL_MONTHS = (
+    re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(?=/)"),
+    re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])(?=/)"),
 )
 
 
 def published_from_url(url: str | None) -> str | None:
-    """The date a page's address gives (YYYY-MM-DD), for a page whose text gives none; None when the
-    address has no whole date (a year or a month alone, an id such as /2022/11/22389.html)."""
+    """The date a page's address gives (YYYY-MM-DD, or YYYY-MM when it names the month alone), for a
+    page whose text gives none; None when the address has no date (a year alone, digits of the host)."""
     if not url:
         return None
     path = re.sub(r"^[a-z]+://[^/]+", "", url)  # the host name's digits are no date
@@ -490,6 +498,9 @@ def published_from_url(url: str | None) -> str | None:
             year, month, day = (int(g) for g in m.groups())
             if 1 <= month <= 12 and 1 <= day <= 31:
                 return f"{year}-{month:02d}-{day:02d}"
+    for pattern in URL_MONTHS:
+        if month_only := pattern.search(path):
+            return f"{month_only.group(1)}-{int(month_only.group(2)):02d}"
     return None
 
 

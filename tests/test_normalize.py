@@ -701,9 +701,13 @@ def test_normalize_a_run_of_field_work_captions_is_dropped() -> None:
         ("http://example.cn/gate/big5/news/201506/t20150624_1.htm", "2015-06-24"),
         ("http://example.cn/2017/0721/956501_2.shtml", "2017-07-21"),
         ("https://example.cn/c/2020/10/26/720520.shtml", "2020-10-26"),
-        # no whole date: a month alone, an id after the month, digits of the host, nothing
-        ("https://m.example.cn/china/202112/50-1185570.html", None),
-        ("https://example.cn/dangke/2022/11/22389.html", None),
+        ("http://example.cn/html/201902/21/72387.html", "2019-02-21"),
+        # a month alone dates the page to its month (an id after the month is no day)
+        ("https://m.example.cn/china/202112/50-1185570.html", "2021-12"),
+        ("https://example.cn/dangke/2022/11/22389.html", "2022-11"),
+        ("https://example.cn/htmlnews/2017/6/379660.shtm", "2017-06"),
+        # no date: a year alone, digits of the host, nothing
+        ("http://example.cn/html/2018/news_12/53304.html", None),
         ("http://1.62.100.15/static/wab.php?id=79.html", None),
         ("http://20160711.example.cn/news.html", None),
         (None, None),

@@ -210,3 +210,22 @@ def test_resolve_year_of_a_central_terms_inspections(prefix: str, label: str, ru
 def test_resolve_year_of_a_central_round_by_its_ordinal(prefix: str, label: str, rule: str) -> None:
     year = resolve_year(prefix, "", "", "", "", None)
     assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "published", "planned", "label"),
+    [
+        # a page dated February: a result of 今年 is the year before (a year-end summary) ...
+        ("今年共巡察", "2019-02-21", False, "2018"),
+        # ... a plan of 今年 is the year the page is in
+        ("今年,市纪委将对", "2019-02-21", True, "2019"),
+        # later in the year a plan and a result of 今年 are the same year
+        ("今年,市纪委将对", "2019-06-21", True, "2019"),
+        ("今年共巡察", "2019-06-21", False, "2019"),
+    ],
+)
+def test_resolve_this_year_in_a_plan_on_a_page_dated_early_in_the_year(
+    prefix: str, published: str, planned: bool, label: str
+) -> None:
+    year = resolve_year(prefix, "", "", "", published, None, planned=planned)
+    assert (year.label, year.rule) == (label, "relative_this_year")
