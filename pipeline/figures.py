@@ -231,6 +231,10 @@ def resolve_year(
         # (十八大以来…去年开展了两轮巡视: the relative year after it decides)
         start = CENTRAL_TERMS[congress[-1].group(1)][0]
         since = _since(start, start, title_year, published, doc_latest)
+        early = re.match(r"(?:19|20)\d\d-0[12]", published or "")
+        if since.end is not None and early and not planned and title_year is None and since.end > start:
+            # a page dated January or February counts the results up to the year before (as 全年 above)
+            return Year(since.start, since.end - 1, "since_congress")
         return Year(since.start, since.end, "since_congress") if since.start is not None else since
     central_round = _central_round(prefix)
     if central_round:

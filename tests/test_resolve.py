@@ -229,3 +229,11 @@ def test_resolve_this_year_in_a_plan_on_a_page_dated_early_in_the_year(
 ) -> None:
     year = resolve_year(prefix, "", "", "", published, None, planned=planned)
     assert (year.label, year.rule) == (label, "relative_this_year")
+
+
+def test_resolve_since_a_congress_on_a_page_dated_early_in_the_year_ends_the_year_before() -> None:
+    year = resolve_year("十八大以来,中央巡视组已经开展了", "", "", "", "2016-02-24", None)
+    assert (year.label, year.rule) == ("2013-2015", "since_congress")
+    # later in the year, and for a plan, the page's year ends the range
+    assert resolve_year("十八大以来,中央巡视组已经开展了", "", "", "", "2016-07-08", None).label == "2013-2016"
+    assert resolve_year("十八大以来,中央巡视组将", "", "", "", "2016-02-24", None, planned=True).label == "2013-2016"
