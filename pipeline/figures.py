@@ -78,14 +78,14 @@ class Year:
 NO_YEAR = Year(None, None, "none")
 
 
-# A document's name in 《》 names its own years (《巡视工作规划(2018-2021年)》): not the years of the facts.
+# A document's name in 《》 names its own years (《巡察工作五年规划(2019-2023年)》): not the years of the facts.
 DOCUMENT_NAME = re.compile(r"《[^《》]{0,80}》")
 
 
 def _years_before(text: str) -> tuple[int, int, int] | None:
     """The last year mention in `text` (with the years joined to it by 、/至/—): (start, end, end offset)."""
     outside = DOCUMENT_NAME.sub(lambda m: " " * len(m.group(0)), text)  # offsets stay
-    # (a name's years count when the text names no other: 《…规划(2016-2021年)》明确…五年全覆盖)
+    # (a name's years count when the text names no other: 《…规划(2017-2021年)》要求…五年内全覆盖)
     text = outside if YEAR_MENTION.search(outside) else text
     found = list(YEAR_MENTION.finditer(text))
     if not found:
@@ -166,7 +166,7 @@ CENTRAL_ROUND = re.compile(r"(十八|十九|二十)届(?:中央|党中央)第([�
 
 
 def _central_round(prefix: str) -> Year | None:
-    """十九届中央第七轮巡视的32个单位: the year of the round the sentence names last before the figure."""
+    """十九届中央第七轮巡视的N个单位: the year of the round the sentence names last before the figure."""
     rounds = list(CENTRAL_ROUND.finditer(prefix))
     if not rounds or YEAR_MENTION.search(prefix):
         return None
@@ -189,7 +189,7 @@ CONGRESS_SINCE = re.compile(r"(十八|十九|二十)大(?:以来|后|之后)")
 
 def _central_term(prefix: str, before_in_passage: str, before_in_document: str) -> Year | None:
     """A cumulative count (共/累计/先后) with no year of its own, under a named central term; or a figure of the
-    term's inspections as a whole (十九届中央巡视覆盖率超过90%; not one of its rounds, 十九届中央第五轮巡视)."""
+    term's inspections as a whole (十九届中央巡视的覆盖率; not one of its rounds, 十九届中央第五轮巡视)."""
     whole_term = TERM_INSPECTIONS.findall(prefix)
     if whole_term and not YEAR_MENTION.search(prefix):
         start, end = CENTRAL_TERMS[whole_term[-1]]
@@ -400,7 +400,7 @@ def _items_summing_to_an_earlier_total(
                     out[f.index] = ("part", earlier[-1].start, "items_sum_to_earlier_total")
 
 
-# 共巡视118个地方、部门和单位, 实现对31个省区市、55家央企的全覆盖: a cumulative total, then what it covered.
+# 共巡视90个地方和单位, 实现对20个省区市、40家企业的全覆盖: a cumulative total, then what it covered.
 CUMULATIVE_TOTAL = re.compile(r"(共|累计|总计|合计|共计)[^，,。；;]{0,6}$")
 COVERED_ITEMS = re.compile(r"实现(了)?对|涉及|包括|覆盖")
 
@@ -429,7 +429,7 @@ def _items_after_a_cumulative_total(by_sentence: dict[tuple[int, int], list[_Fig
                 and f.value is not None
                 and re.search(r"[，,；;]", f.prefix[len(total.prefix) :])  # in a later clause
                 and not CUMULATIVE_TOTAL.search(f.prefix)  # (a total of its own: 共发现…)
-                # what the total covered (实现对…的全覆盖, 涉及, 包括), not a new inspection (对16个省区市开展“回头看”)
+                # what the total covered (实现对…的全覆盖, 涉及, 包括), not a new inspection (对12个省区市开展“回头看”)
                 and COVERED_ITEMS.search(re.split(r"[，,；;]", f.prefix)[-1])
             ]
             if items and sum(f.value or 0 for f in items) < total.value:
@@ -473,7 +473,7 @@ def _restated(ordered: list[_Figure], out: dict[Any, tuple[str, int | None, str]
         long_enough = [f for f in mentions if f.passage_len >= MAIN_PASSAGE_MIN]
         main = (long_enough or mentions)[0]
         for f in mentions:
-            # two items of one list (处分15人、诫勉谈话15人) are no restatement of each other
+            # two items of one list (处分6人、诫勉6人) are no restatement of each other
             if f is not main and (f.passage_id, f.sentence_id) != (main.passage_id, main.sentence_id):
                 out[f.index] = ("repeat", None, "same_figure_elsewhere")
 

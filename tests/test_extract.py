@@ -942,7 +942,7 @@ def test_extract_measure_word_lexicon_round_3_entries(text: str, unit: str) -> N
         # county-level places by their joint names, offices abroad, counties by kind
         ("对甲县、乙市等4个县市开展常规巡视", [("orgs_inspected", 4)]),
         ("对2个金融单位和3个驻外办事处开展机动巡视", [("orgs_inspected", 2), ("orgs_inspected", 3)]),
-        ("省委巡视组向6个国家级贫困县反馈巡视情况", [("orgs_inspected", 6)]),
+        ("巡视组分别向6个贫困县反馈了巡视意见", [("orgs_inspected", 6)]),
         # completing N% of the coverage task; a share of all such units
         ("本届省委已巡视88个党组织,完成全覆盖任务41%", [("orgs_inspected", 88), ("coverage_rate", 41)]),
         (
@@ -1059,14 +1059,14 @@ DEPLOYED_AND_STATIONED = Context(round_deployed=True, round_started=True)
     ("sentence", "ctx", "modality"),
     [
         # targets announced in the report of a deployment meeting: planned
-        ("经市委批准,本轮巡察共派出4个巡察组,对甲镇等12个乡镇开展常规巡察", DEPLOYED, "planned"),
+        ("经县委同意,本轮巡察派出3个巡察组,对甲镇等9个乡镇开展常规巡察", DEPLOYED, "planned"),
         ("会议宣布,本轮巡视对甲局等9个单位党组织开展常规巡视", DEPLOYED, "planned"),
         ("省委决定第三轮巡视从11月初开始,派出6个巡视组对15个单位开展专项巡视", DEPLOYED, "planned"),
         # negatives: the teams have stationed; a result of the round; past wording; no deployment meeting
-        ("经市委批准,本轮巡察对甲镇等12个乡镇开展常规巡察", DEPLOYED_AND_STATIONED, "achieved"),
+        ("经县委同意,本轮巡察对甲镇等9个乡镇开展常规巡察", DEPLOYED_AND_STATIONED, "achieved"),
         ("本轮巡视后,全省实现对88个县(市、区)的巡视全覆盖", DEPLOYED, "achieved"),
         ("本轮巡察已对甲镇等12个乡镇开展常规巡察", DEPLOYED, "achieved"),
-        ("经市委批准,本轮巡察对甲镇等12个乡镇开展常规巡察", ACHIEVED, "achieved"),
+        ("经县委同意,本轮巡察对甲镇等9个乡镇开展常规巡察", ACHIEVED, "achieved"),
     ],
 )
 def test_extract_targets_announced_at_a_deployment_meeting_are_planned(
@@ -1079,11 +1079,11 @@ def test_extract_targets_announced_at_a_deployment_meeting_are_planned(
 
 def test_extract_round_deployed_and_stationed_are_read_from_the_document() -> None:
     passages = pd.DataFrame(
-        {"passage_id": [0], "kind": ["body"], "heading": [""], "text": ["3月1日,市委第二轮巡察动员部署会召开。"]}
+        {"passage_id": [0], "kind": ["body"], "heading": [""], "text": ["8月5日,县委第三轮巡察部署会议召开。"]}
     )
     assert passage_contexts("", passages)[0].round_deployed
     stationed = pd.DataFrame(
-        {"passage_id": [0], "kind": ["body"], "heading": [""], "text": ["中纪委发布了中央巡视组入驻情况。"]}
+        {"passage_id": [0], "kind": ["body"], "heading": [""], "text": ["省纪委公布了各巡视组的入驻情况。"]}
     )
     assert passage_contexts("", stationed)[0].round_started
     assert not passage_contexts("", stationed)[0].round_deployed
@@ -1096,13 +1096,13 @@ def test_extract_round_deployed_and_stationed_are_read_from_the_document() -> No
         ("中央巡视组已进驻被巡视的20家中央单位和甲、乙等4省市", [("orgs_inspected", 20), ("orgs_inspected", 4)]),
         ("年初选择甲省等3省展开巡视“回头看”", [("orgs_inspected", 3)]),
         # units chosen as a round's targets (圈定, 被选中) are a planned count
-        ("中央已圈定12家央企,于春节后展开专项巡视", [("orgs_inspected", 12)]),
+        ("上级已圈定12家企业,年后将开展专项巡视", [("orgs_inspected", 12)]),
         ("新一轮巡视中,甲、乙等2个省市又被选中", [("orgs_inspected", 2)]),
         # pilot rounds of an inspection
         ("在开展两轮试点基础上,今年全面铺开专项巡视", [("rounds", 2)]),
         # the next target of an 对 frame after 、 is no agent
         (
-            "省委本轮巡视安排对9个县(市、区)开展常规巡视、3个开发区党工委开展专项巡视",
+            "本轮巡视安排对9个县区开展常规巡视、3个开发区党工委开展专项巡视",
             [("orgs_inspected", 9), ("orgs_inspected", 3)],
         ),
         # one of the villages inspected
@@ -1133,7 +1133,7 @@ def test_extract_ignores_place_words_and_agents_of_round_4(sentence: str, not_ex
 
 
 def test_extract_chosen_targets_are_planned() -> None:
-    for sentence in ("中央已圈定12家央企,于春节后展开专项巡视", "新一轮巡视中,甲、乙等2个省市又被选中,即将迎来巡视组"):
+    for sentence in ("上级已圈定12家企业,年后将开展专项巡视", "新一轮巡视中,甲、乙等2个省市又被选中,即将迎来巡视组"):
         found = extract_sentence(normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, ACHIEVED)
         assert found and found[0].modality == "planned"
 
@@ -1150,7 +1150,7 @@ def test_extract_measure_word_lexicon_round_4_entries(text: str, unit: str) -> N
         # the same round, an ordinal in batches, the rounds whose clues are handled: no count of rounds
         ("甲省和乙省出现在同一轮中央巡视中", []),
         ("县委十一轮两期巡察共发现问题30个", [("problems_found", 30)]),
-        ("共办理县委第九轮、第十轮问题线索9件", []),
+        ("县纪委办结市委第三轮、第四轮巡察线索5件", []),
         # positives beside them
         ("县委开展两轮巡察,发现问题30个", [("rounds", 2), ("problems_found", 30)]),
         ("县委开展了第九轮、第十轮巡察", [("rounds", 2)]),
@@ -1174,7 +1174,7 @@ def test_extract_rounds_named_not_counted_of_round_4(sentence: str, expected: li
             [("problems_found", 120), ("problems_resolved", 120), ("problems_found", 30)],
         ),
         # at a feedback meeting the units speak through their heads
-        ("巡察组反馈巡察情况,15个村(社区)党组织主要负责人表态发言", [("villages_inspected", 15)]),
+        ("巡察组向全镇反馈意见后,11个村党组织书记逐一作表态发言", [("villages_inspected", 11)]),
         # without a feedback, heads making statements are no count of units
         ("会上,12个村党组织书记作表态发言", []),
     ],

@@ -126,7 +126,7 @@ def test_resolve_year_and_its_rule(
     ("prefix", "before", "published", "label", "rule"),
     [
         # since a party congress: from its term's first year to the page's date
-        ("党的十八大以来,中央巡视组已完成", "", "2016-07-08", "2013-2016", "since_congress"),
+        ("党的十八大以来,巡视组先后完成", "", "2016-07-08", "2013-2016", "since_congress"),
         ("本轮巡视实现了十八大后中央巡视对", "", "2017-06-17", "2013-2017", "since_congress"),
         ("十九大以来,共开展", "", "2021-12-01", "2018-2021", "since_congress"),
         # on an undated page naming no later year the end is open
@@ -134,8 +134,8 @@ def test_resolve_year_and_its_rule(
         # a relative year after the congress decides
         ("十八大以来,中央去年开展了", "", "2014-11-01", "2013", "relative_last_year"),
         # the years in a document's name are not the facts' years when the text names others
-        ("省委分2轮对", "2018年,省委修订了《巡视工作规划(2018-2021年)》,", "", "2018", "passage_year"),
-        ("全区", "依据《巡察工作规划(2016-2021年)》,", "", "2016-2021", "passage_year"),
+        ("市委分3轮对", "2019年,市委印发了《巡察工作五年规划(2019-2023年)》,", "", "2019", "passage_year"),
+        ("全区", "按照《巡察工作五年规划(2017-2021年)》,", "", "2017-2021", "passage_year"),
         # negative: 十八届 is a term, not 十八大以来
         ("十八届中央共", "", "", "2013-2017", "central_term"),
     ],
@@ -149,17 +149,17 @@ def test_resolve_year_since_a_congress_and_in_document_names(
 
 def test_resolve_groups_a_cumulative_total_covered_are_parts() -> None:
     figures = [
-        _Figure(0, "orgs_inspected", 118.0, False, 10, 10, 1, 0, "已开展7轮巡视,共巡视"),
-        _Figure(1, "orgs_inspected", 31.0, False, 30, 30, 1, 0, "已开展7轮巡视,共巡视118个地方,实现对"),
-        _Figure(2, "orgs_inspected", 55.0, False, 40, 40, 1, 0, "已开展7轮巡视,共巡视118个地方,实现对31个省区市、"),
+        _Figure(0, "orgs_inspected", 90.0, False, 10, 10, 1, 0, "已开展5轮巡视,共巡视"),
+        _Figure(1, "orgs_inspected", 20.0, False, 30, 30, 1, 0, "已开展5轮巡视,共巡视90个地方,实现对"),
+        _Figure(2, "orgs_inspected", 40.0, False, 40, 40, 1, 0, "已开展5轮巡视,共巡视90个地方,实现对20个省区市、"),
     ]
     roles = _role_rows(figures)
     assert [roles[i][0] for i in range(3)] == ["total", "part", "part"]
     assert roles[1][1:] == (10, "items_after_cumulative_total")
-    # a new inspection after the total (对16个省区市开展“回头看”) stands on its own
+    # a new inspection after the total (对12个省区市开展“回头看”) stands on its own
     figures = [
-        _Figure(0, "orgs_inspected", 277.0, False, 10, 10, 1, 0, "十二轮巡视共巡视"),
-        _Figure(1, "orgs_inspected", 16.0, False, 30, 30, 1, 0, "十二轮巡视共巡视277个单位,对"),
+        _Figure(0, "orgs_inspected", 140.0, False, 10, 10, 1, 0, "五轮巡视共巡视"),
+        _Figure(1, "orgs_inspected", 12.0, False, 30, 30, 1, 0, "五轮巡视共巡视140个单位,对"),
     ]
     roles = _role_rows(figures)
     assert roles[1][0] == "total"
@@ -181,7 +181,7 @@ def test_resolve_two_items_of_one_list_with_one_value_are_not_repeats() -> None:
     ("prefix", "label", "rule"),
     [
         # a figure of a central term's inspections as a whole
-        ("目前,十九届中央巡视覆盖率超过", "2018-2022", "central_term"),
+        ("据统计,十九届中央巡视的覆盖率达", "2018-2022", "central_term"),
         # negatives: one round of the term is not the term (its own year); a team of the term is no figure of the term
         ("十九届中央第五轮巡视对", "2020", "central_round"),
         ("十九届中央巡视组向", "", "none"),
@@ -197,10 +197,10 @@ def test_resolve_year_of_a_central_terms_inspections(prefix: str, label: str, ru
     [
         # a central round named by its ordinal fixes the year (public record), one per term
         ("至此,十八届中央第十二轮巡视的", "2017", "central_round"),
-        ("至此,十九届中央第七轮巡视的", "2021", "central_round"),
-        ("近期,二十届中央第五轮巡视完成对", "2025", "central_round"),
+        ("此前,十九届中央第七轮巡视涉及", "2021", "central_round"),
+        ("日前,二十届中央第五轮巡视对", "2025", "central_round"),
         # the last round named before the figure decides
-        ("十九届中央第一轮巡视对30个单位,相比十八届中央第一轮巡视的", "2013", "central_round"),
+        ("十九届中央第二轮巡视对25个单位,相比十八届中央第二轮巡视的", "2013", "central_round"),
         # negatives: a year in the sentence wins; an ordinal past the table; a local committee's round
         ("2019年,十九届中央第一轮巡视对", "2019", "sentence_year"),
         ("十九届中央第十轮巡视对", "", "none"),
@@ -232,8 +232,8 @@ def test_resolve_this_year_in_a_plan_on_a_page_dated_early_in_the_year(
 
 
 def test_resolve_since_a_congress_on_a_page_dated_early_in_the_year_ends_the_year_before() -> None:
-    year = resolve_year("十八大以来,中央巡视组已经开展了", "", "", "", "2016-02-24", None)
+    year = resolve_year("十八大以来,各巡视组累计开展", "", "", "", "2016-02-24", None)
     assert (year.label, year.rule) == ("2013-2015", "since_congress")
     # later in the year, and for a plan, the page's year ends the range
-    assert resolve_year("十八大以来,中央巡视组已经开展了", "", "", "", "2016-07-08", None).label == "2013-2016"
+    assert resolve_year("十八大以来,各巡视组累计开展", "", "", "", "2016-07-08", None).label == "2013-2016"
     assert resolve_year("十八大以来,中央巡视组将", "", "", "", "2016-02-24", None, planned=True).label == "2013-2016"

@@ -179,7 +179,7 @@ ROUNDS_EXCLUDE_BEFORE = re.compile(
 COVERAGE_BEFORE = re.compile(
     r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|完成(了)?[^，,。；;]{0,6}全覆盖(任务|目标)?的?$|覆盖[^，,。；;]{0,4}?(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
 )
-# 乡镇党委2.3万个、占全国总数57.9%: the share of all such units that a count of inspected units makes.
+# 乡镇党委800个、占全省总数62%: the share of all such units that a count of inspected units makes.
 SHARE_OF_TOTAL = re.compile(r"[、，,]?占[^，,。；;\d]{0,6}(总数|总量)的?$")
 # Nouns that say the units were inspected (巡视点, 被巡察单位): counted without a verb.
 INSPECTED_NOUN = re.compile(r"(巡视|巡察)点$|被(巡视|巡察)(单位|对象|党组织)$")
@@ -418,7 +418,7 @@ def _noun_before(sentence: str, q: Quantity, clause_start: int, previous: list[S
 def _cue_region_end(sentence: str, clause_start: int, pos: int) -> int:
     """Where to stop looking for the verb: before an `A、B等` list that is part of the noun."""
     region = sentence[clause_start:pos]
-    # (…等10个方面27条具体问题: groups between the list and its items)
+    # (…等5个方面16条问题: groups between the list and its items)
     m = re.search(r"等(?:[\d一二三四五六七八九十]+个?(?:方面|类|大类))?([\u4e00-\u9fff()]{0,8})$", region)
     if m and "、" in region[: m.start()] and not CUE_PATTERN.search(m.group(1)):
         return clause_start + region.index("、")
@@ -629,7 +629,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and "反馈" in sentence[: q.start]
         and q.unit not in NOT_UNIT_MEASURES
     ):
-        # 反馈巡察情况,23个村(社区)党组织主要负责人表态发言: at a feedback meeting the units speak through their heads
+        # 反馈意见后,11个村党组织书记作表态发言: at a feedback meeting the units speak through their heads
         return Seen(q, UNIT_KIND_OF[statement_cls], statement.group(1), "inspect", statement_cls)
     if q.unit in PLACE_MEASURES and re.match(r"[直委级属管会长]", sentence[q.end : q.end + 1]):
         return none  # 2省直单位, 4省委: the word goes on, no provinces counted
@@ -690,7 +690,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
-    named_by_verb = re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues  # 在已移交的134件问题线索中
+    named_by_verb = re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues  # 在已移交的40件线索中
     if re.search(r"总数|总量|应巡", noun) or (
         re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun)
         and not INSPECTED_NOUN.search(noun)
@@ -826,7 +826,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         noun_cls = IMPLIED_NOUN[left_cue.group(0)]
     if (
         cue == inherited_cue
-        and noun_cls != "clue"  # 发现问题491个,其中问题线索125条: the clues are no part of the problems
+        and noun_cls != "clue"  # 发现问题200个,其中问题线索40条: the clues are no part of the problems
         and (noun_cls is None or ((cue, noun_cls) not in TYPE_TABLE and previous[-1].kind))
     ):
         # 其中形式主义问题XX个 takes the class of the total it breaks down; not when that total
@@ -854,7 +854,7 @@ HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立
 
 
 UNITS_QUALIFY_PEOPLE = re.compile(r"^(的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)|“?一把手)")
-# 反馈…,23个村(社区)党组织主要负责人表态发言: at a feedback meeting the units speak through their heads.
+# 反馈…,11个村党组织书记作表态发言: at a feedback meeting the units speak through their heads.
 FEEDBACK_STATEMENT = re.compile(r"^([^，,。；;]{1,16}?)(主要负责人|负责人|书记)[^，,。；;]{0,4}(作)?表态发言")
 # 62个县直单位已完成巡察51个: a later count of the same units in the clause makes this one the whole.
 DENOMINATOR_AFTER = re.compile(r"^(、[^，,。；;\d]{1,4})?(已经?|已有)[^，,。；;\d]{0,8}\d+(个|家|所)($|[)）,，。；;])")
@@ -1031,7 +1031,7 @@ TERM_TARGETS = re.compile(
     r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$"
     # 巡察对象为4个乡镇(街道)和16家区级机关; 巡察对象包括37个党组织: a round's targets named as such
     r"|(巡察|巡视)对象(为|是|包括|涵盖)[^，,。；;]*$"
-    # 按照全覆盖要求,中央巡视对象285个: the targets counted with no verb (not after 已/完成)
+    # 按照全覆盖要求,省委巡视对象280个: the targets counted with no verb (not after 已/完成)
     r"|(?:^|[，,。；;])(?![^，,。；;]*(已|完成|累计|先后))[^，,。；;]*(巡察|巡视)对象$"
 )
 # News that a round has stationed: 已全部进驻, 陆续进驻, 完成进驻, 进驻工作结束, 全面展开.
@@ -1051,7 +1051,7 @@ TERM_TARGET_NOUN = re.compile(r"^(巡视|巡察)对象")
 
 
 def _announced_target(sentence: str, q_start: int, ctx: Context) -> bool:
-    """A round's targets announced at its deployment meeting, before any team stationed: 经市委批准,本轮巡察
+    """A round's targets announced at its deployment meeting, before any team stationed: 经县委同意,本轮巡察
     对A等16个乡镇开展常规巡察 in a report of the 动员部署会 (the annotators' decision of round 4)."""
     if not ctx.round_deployed or ctx.round_started:
         return False
