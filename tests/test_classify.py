@@ -319,3 +319,43 @@ def test_train_reads_real_passages_as_evaluate_matches_them(tmp_path: Path) -> N
     training = real_training_rows(real)
     assert set(training.origin) == {"real"} and "test" not in set(training.split)
     assert training.group.nunique() == 1  # one page, one fold group
+
+
+def test_train_writes_the_model_beside_its_folder_and_renames_it_into_place(tmp_path: Path) -> None:
+    from pipeline.train import staged_folder
+
+    target = tmp_path / "v1"
+    target.mkdir()
+    (target / "meta.json").write_text("old", encoding="utf-8")
+    with staged_folder(target) as staged:
+        # Written beside the target, never into it: a reader still sees the old model whole.
+        assert staged.parent == tmp_path and staged != target
+        (staged / "meta.json").write_text("new", encoding="utf-8")
+        assert (target / "meta.json").read_text(encoding="utf-8") == "old"
+    assert (target / "meta.json").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1"]  # nothing staged or old left behind
+
+    # Two runs at once each write their own folder; the one finishing last is the model, complete.
+    with staged_folder(target) as first, staged_folder(target) as second:
+        assert first != second
+        (first / "meta.json").write_text("first", encoding="utf-8")
+        (second / "meta.json").write_text("second", encoding="utf-8")
+    assert (target / "meta.json").read_text(encoding="utf-8") == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1"]
+
+    # A run that fails leaves the model as it was and nothing staged.
+    with pytest.raises(RuntimeError), staged_folder(target) as staged:
+        (staged / "meta.json").write_text("half", encoding="utf-8")
+        raise RuntimeError("killed")
+    assert (target / "meta.json").read_text(encoding="utf-8") == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v1"]
+
+
+def test_train_cuts_move_part_of_the_way_towards_the_real_passages_own() -> None:
+    from pipeline.train import RECIPE, mix_cuts
+
+    assert mix_cuts([0.9, 0.6, 0.5], [0.5, 0.6, 0.2], 0.0) == [0.9, 0.6, 0.5]
+    assert mix_cuts([0.9, 0.6, 0.5], [0.5, 0.6, 0.2], 1.0) == [0.5, 0.6, 0.2]
+    # Halfway, on the 0.05 grid (0.35 stays, 0.7 is 0.7).
+    assert mix_cuts([0.9, 0.6, 0.5], [0.5, 0.6, 0.2], 0.5) == [0.7, 0.6, 0.35]
+    assert 0.0 <= RECIPE.real_cut_share <= 1.0
