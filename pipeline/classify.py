@@ -422,7 +422,19 @@ def train_spacy(train: pd.DataFrame, dev: pd.DataFrame, config: Path, output: Pa
         spacy_train(
             config, output, overrides={"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"])}, use_gpu=-1
         )
-    return output / "model-best"
+    best = output / "model-best"
+    forget_training_paths(best / "config.cfg")
+    return best
+
+
+# The saved config names the temporary DocBin files it was trained from; they are gone once training
+# ends and differ on every run, so they are set back to null (a model trained twice is the same bytes).
+_TRAINING_PATH = re.compile(r'^(train|dev) = "[^"\n]*"$', re.MULTILINE)
+
+
+def forget_training_paths(config: Path) -> None:
+    text = config.read_text(encoding="utf-8")
+    config.write_text(_TRAINING_PATH.sub(r"\1 = null", text), encoding="utf-8")
 
 
 def label_matrix(labels: Sequence[Sequence[str]]) -> np.ndarray:

@@ -359,3 +359,20 @@ def test_train_cuts_move_part_of_the_way_towards_the_real_passages_own() -> None
     # Halfway, on the 0.05 grid (0.35 stays, 0.7 is 0.7).
     assert mix_cuts([0.9, 0.6, 0.5], [0.5, 0.6, 0.2], 0.5) == [0.7, 0.6, 0.35]
     assert 0.0 <= RECIPE.real_cut_share <= 1.0
+
+
+def test_classify_spacy_config_keeps_no_temporary_training_paths(tmp_path: Path, theme_model_dir: Path) -> None:
+    from pipeline.classify import forget_training_paths
+
+    config = tmp_path / "config.cfg"
+    config.write_text(
+        '[paths]\ntrain = "/tmp/tmpab12/train.spacy"\ndev = "/tmp/tmpab12/dev.spacy"\nvectors = null\n\n'
+        "[training]\ntrain_corpus = corpora.train\n",
+        encoding="utf-8",
+    )
+    forget_training_paths(config)
+    assert config.read_text(encoding="utf-8") == (
+        "[paths]\ntrain = null\ndev = null\nvectors = null\n\n[training]\ntrain_corpus = corpora.train\n"
+    )
+    # The shipped model's: the same bytes whoever trains it, wherever their temporary folder was.
+    assert "/tmp" not in (theme_model_dir / "spacy" / "config.cfg").read_text(encoding="utf-8")
