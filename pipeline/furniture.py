@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -92,17 +93,24 @@ UI_WORDS = (
     r"分享让更多人看到|返回顶部|返回首页|回到顶部|扫一扫|微信扫一扫|扫码|手机看|我要纠错|纠错|上一篇|下一篇|"
     r"听新闻|朗读|展开|收起|展开频道|收起频道|信息无障碍|无障碍|大|中|小|默认|【|】|\[|\]|\||/|[:：]|\s|"
     # share targets listed one a line (- 微信, - QQ空间)
-    r"微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|-|•"
+    r"微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|-|—|•|"
+    # edition switches and site links set as a row (无障碍版 长者助手 登录; 关于我们 | 网站声明; 手机站 | 客户端)
+    r"无障碍版|长者助手|长者模式|关怀版|适老版|登录|注册|手机站|手机版|客户端|关于我们|网站声明|免责声明|网站地图|联系我们"
 )
 UI_LINE = re.compile(rf"^(?:{UI_WORDS})+$")
 UI_PHRASE = re.compile(
     r"^(【?(打印|关闭|返回顶部|分享|扫一扫|上一篇|下一篇)|.{0,12}(分享到|扫一扫|在手机上阅读|手机扫码))"
+    # a link to the neighbouring article behind a bullet (♦ 阅读下一篇)
+    r"|^[^\u4e00-\u9fff\w]{0,3}\s*(阅读|查看)?(上一篇|下一篇)\s*$"
 )
 COPYRIGHT = re.compile(
     r"©|版权所有|copyright|ICP\s*[备证]|公网安备|网站标识码|主办单位|承办单位|合作单位|协办单位|(国内)?统一刊号|技术支持\s*[:：]|联系我们|网站地图|"
     r"建议使用.{0,20}浏览器|分辨率|(未经|非经).{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报|"
     # reprint disclaimers (版权归原作者所有, 转载请注明来源, 如有侵权请联系删除)
-    r"版权归.{0,6}(作者|所有)|转载(时)?(请|务必)?.{0,4}注明|(请|如需)转载|侵权.{0,12}(联系|删除)|本站遵循",
+    r"版权归.{0,6}(作者|所有)|转载(时)?(请|务必)?.{0,4}注明|(请|如需)转载|侵权.{0,12}(联系|删除)|本站遵循|"
+    # who runs the site (某某市委 某某市政府主管 某某宣传部主办; 某某融媒体中心承办)
+    r"^([^\s，。,；;]{2,20}\s+){0,2}[^\s，。,；;]{2,20}(主管|主办)\s+[^\s，。,；;]{2,20}(主办|承办)$|"
+    r"^[^\s，。,；;]{2,20}(中心|宣传部|报社|传媒|集团|电视台|网)(主办|承办|主管)$",
     re.IGNORECASE,
 )
 # Printed documents: page numbers (— 1 —, 第2页), classification marks (内部资料 注意保存).
@@ -127,8 +135,18 @@ COMMENT_BOARD = re.compile(
 )
 RELATED_HEADING = re.compile(
     r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
-    r"热门文章|热门推荐|精彩推荐|新闻推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐|相关范文|推荐范文|相关文档|热门范文)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
+    r"热门文章|热门推荐|精彩推荐|新闻推荐|猜你喜欢|图片新闻|最新新闻|最新文章|更多新闻|专题推荐|相关范文|推荐范文|相关文档|热门范文|"
+    r"推荐内容|相关内容|热门内容|新闻评论|热帖|热词|图集|加载更多)\s*[】\]]?\s*[:：]?\s*(更多\s*>*)?$"
+    # the same lists headed in English (Top 10 articles, Most read, Related news)
+    r"|^(reading number is )?top \d+ (articles|pictures|news|videos|downloads)$"
+    r"|^(most (read|viewed|popular)|related (articles|news|stories))$"
+    r"|^download software ranking$",
+    re.IGNORECASE,
 )
+# A sentence's punctuation in a list item (an English headline's comma is not).
+LIST_PUNCT = re.compile(r"[，。；！？、]|[,;!?]\s*[\u4e00-\u9fff]")
+# A lone time stamp under a linked headline in a list (2018-03-02 08:58:39).
+STAMP_LINE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$")
 LIST_ITEM = re.compile(r"^([•·▪■●◆◇○□▶►\-*]|\d{1,2}[.、])\s*\S")
 TRAILING_STAMP = re.compile(r"(\d{1,2}:\d{2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2})\s*$")
 SITE_NAME = re.compile(
@@ -151,6 +169,21 @@ PHOTO_CREDIT = re.compile(
     r"|(供图|图片来源)\s*[:：]?\s*\S{0,20}$"
     # a photographer's name and 摄 after a caption (…高楼林立。某某 摄); a picture from an archive or agency
     r"|[。.]\s*[\u4e00-\u9fff]{2,4}\s+摄\s*$|^资料图(片)?[。.]|图片来自\S{0,12}$|。\s*图为"
+)
+# A caption closing on its credit in brackets: (某某网 某某 摄), (视频截图), (资料图片), an agency's name.
+BRACKET_CREDIT = re.compile(
+    r"[(（][^()（）]{0,30}[\u4e00-\u9fff]{2,4}\s*摄[)）]\s*$|[(（](视频截图|视频截屏|资料图片?|网络图片|图片)[)）]\s*$"
+    r"|[(（](Getty Images|AFP|Reuters|AP|EPA|视觉中国|IC photo)[)）]\s*$",
+    re.IGNORECASE,
+)
+# A credits block in brackets: [文:某某/ 图:某某/ 审核:某某].
+CREDIT_BLOCK = re.compile(r"^[\[【(（]\s*(文|图|文字|摄影)\s*[:：][^\]】)）]{1,40}(审核|编辑|图|摄影)\s*[:：]")
+CONTACT_FIELD = re.compile(r"^(\+?\d[\d\-\s]{6,}\d|(手机|电话|地址|邮编|网址|传真)\s*[:：].{1,40})$")
+# A commercial site's contact fields (免费咨询电话, QQ:, E-mail:, 传真:+86): no inspection office lists them so.
+SITE_CONTACT = re.compile(
+    r"^\S{0,8}(免费咨询电话|咨询热线|服务热线|客服电话|客服热线)\s*[:：]?\s*$|^Q\s?Q\s*[:：]\s*\d|^E[-_\s]?mail\s*[:：]"
+    r"|^传真\s*[:：]\s*\+",
+    re.IGNORECASE,
 )
 # A report's own sentence that ends by crediting its picture stays: …四个镇。(图片来源:某某微信号)
 CREDITED_SENTENCE = re.compile(r"^[^。]{16,}。\s*[(（](图片来源|供图)\s*[:：]")
@@ -182,6 +215,16 @@ PAGE_CHROME = re.compile(
     r"|^(\d{1,2}\.\s*)?更多\s*>*$|^(免责)?声明\s*[:：]?$"
     # ad slots and markup left as text (ad9_210*60, <iframe …>)
     r"|^[A-Za-z]{1,4}\d*_\d+\*\d+$|^<\s*(iframe|script|div|img|ins|embed|a\s)"
+    # eye-care colour switches, the date widget (今天是 …), links back to a home page, load-more buttons,
+    # a popularity counter without a colon (人气 1241)
+    r"|^(视力保护色|护眼模式|背景颜?色)\s*[:：]?\s*$|(^|\s)今天是\s*$|^您好[!！,，]?\s*今天是"
+    r"|^(返回\S{0,10}首页)+$|^(加载更多|查看更多|点击加载更多)\s*$|^(人气|热度|阅读|浏览|点击)\s*\d+\s*次?$"
+    # a path ending at the article (某某社某某分社正文)
+    r"|^[^\s，。,；;：:]{2,16}(社|网|频道|首页)\s*[>»]?\s*正文$"
+    # the page's <title>: the headline, then the site after an underscore (某某标题_某某新闻网); a site's welcome
+    r"|^[^。；]{4,80}_[\u4e00-\u9fff]{0,8}(网|资讯|频道|门户|在线)$|^欢迎(来到|访问|光临)[^，,；;]{2,40}$"
+    # a date with a column name (2023年04月10日时政)
+    r"|^\d{4}年\d{1,2}月\d{1,2}日\s*(时政|要闻|国内|国际|社会|财经|评论|专题|地方|新闻|综合)$"
 )
 # Printed-paper pointers: edition/page marks and "see page N" references.
 EDITION_MARK = re.compile(
@@ -194,7 +237,7 @@ LONE_TOKEN = re.compile(r"^(?!0\d$)[A-Za-z0-9]{1,6}$")  # a zero-padded ordinal 
 # Scraper noise: no Chinese, runs of one- to three-character tokens strewn with symbols
 # (8 b( Y4 O8 I! ~* K+); a line of nothing but stray marks (?, |, @ME:).
 NOISE_TOKENS = re.compile(r"^(?!.*[\u4e00-\u9fff])(?=(?:.*[!-/:-@\[-`{-~]){2})\S{1,3}(\s+\S{1,3}){3,}\s*$")
-STRAY_MARKS = re.compile(r"^([?？|｜]+|@\w{0,10}[:：]?)\s*$")
+STRAY_MARKS = re.compile(r"^([?？|｜]+[\"“”']?|@\w{0,10}[:：]?)\s*$")
 # Subscription, membership and donation appeals of the hosting site.
 SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
 # A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
@@ -269,6 +312,10 @@ def furniture_reason(line: str) -> str | None:
         len(line) <= 80 and (PHOTO_CREDIT.search(line) or line.startswith("图为")) and not CREDITED_SENTENCE.match(line)
     ):
         return "image"
+    if len(line) <= 200 and (BRACKET_CREDIT.search(line) or CREDIT_BLOCK.match(line.strip())):
+        return "image"
+    if len(line) <= 60 and SITE_CONTACT.search(line.strip()):
+        return "contact"
     if DOUBLED.match(line.strip()) and len(line) <= 300:
         return "image"  # a picture's alt text and caption run together: the same words twice
     if len(line) <= 60 and PHOTO_CAPTION.match(line):
@@ -306,14 +353,18 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     content = [i for i, k in enumerate(kinds) if k is not LineKind.BLANK]
     # Related-article lists: from their heading on, short list items and stamps are furniture.
     in_related = False
-    for i in content:
+    counts = Counter(re.sub(r"\s+", "", lines[i]) for i in content)
+    for pos, i in enumerate(content):
         line = lines[i].strip()
+        stamped = pos + 1 < len(content) and STAMP_LINE.match(lines[content[pos + 1]].strip()) is not None
         if RELATED_HEADING.match(line):
             in_related = True
             kinds[i] = LineKind.FURNITURE
         elif in_related and kinds[i] is LineKind.BODY:
-            if len(line) <= 80 and (
-                LIST_ITEM.match(line) or TRAILING_STAMP.search(line) or not SENTENCE_PUNCT.search(line)
+            if counts[re.sub(r"\s+", "", line)] > 1:
+                in_related = False  # the page's title, set again below the list, ends it
+            elif (len(line) <= 80 or (len(line) <= 120 and not re.search(r"[\u4e00-\u9fff]", line))) and (
+                LIST_ITEM.match(line) or TRAILING_STAMP.search(line) or stamped or not LIST_PUNCT.search(line)
             ):
                 kinds[i] = LineKind.FURNITURE
             else:
@@ -375,6 +426,17 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
         ):
             kinds[content[0]] = LineKind.FURNITURE
 
+    # A site's contact block: beside a field only a business lists (免费咨询电话, QQ:, E-mail:), the bare
+    # numbers and the 手机:/电话:/地址: fields go with it.
+    contact = [pos for pos, i in enumerate(content) if SITE_CONTACT.search(lines[i].strip())]
+    for pos in contact:
+        for step in (-1, 1):
+            k = pos + step
+            while 0 <= k < len(content) and (
+                SITE_CONTACT.search(lines[content[k]].strip()) or CONTACT_FIELD.match(lines[content[k]].strip())
+            ):
+                kinds[content[k]] = LineKind.FURNITURE
+                k += step
     _mark_page_head(lines, kinds, content)
     _mark_header_lines(lines, kinds)
     _mark_page_tail(lines, kinds, content)
@@ -404,6 +466,7 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     titles = {re.sub(r"\s+", "", lines[i]) for i, k in enumerate(kinds) if k is LineKind.TITLE}
     seen_title = False
     signature = set(content[-2:])
+    first_sentence = next((i for i in content if kinds[i] is LineKind.BODY and SENTENCE_END.search(lines[i])), -1)
     # The report's own heading repeating the page title, right above its first numbered section, stays.
     next_content = dict(pairwise(content))
     for i, kind in enumerate(kinds):
@@ -417,6 +480,8 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             seen_title
             and kind is LineKind.BODY
             and i not in signature
+            # a headline set twice above the report's first sentence stays (not a stray mark like "0")
+            and (i > first_sentence or len(lines[i].strip()) < 6)
             and re.sub(r"\s+", "", lines[i]) in titles
             and not re.search(r"记者|通讯员", lines[i])  # a byline taken for the title stays where it repeats
         ):
@@ -466,6 +531,12 @@ def _mark_caption_runs(lines: list[str], kinds: list[LineKind], content: list[in
         started = started or (i >= 0 and kinds[i] is LineKind.BODY and bool(SENTENCE_END.search(line)))
 
 
+# A reporter's or author's name alone closing an article: 记者 某某; 作者:某某.
+REPORTER_CREDIT = re.compile(
+    r"^(记者|通讯员|作者|文字报道|撰稿)\s*[:：]?\s*[\u4e00-\u9fff·]{2,4}(\s*[、\s]\s*[\u4e00-\u9fff·]{2,4}){0,3}$"
+)
+
+
 def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:
     """Furniture that stands around the report rather than in it: after the credits that close an
     article (来源:…, 责编:…) and its last sentence, the short lines that follow are the site's menus and
@@ -480,6 +551,8 @@ def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int])
             continue
         if kinds[i] is LineKind.FURNITURE and (SOURCE_LINE.search(line) or EDITOR_LINE.search(line)):
             credits_seen = True
+        elif kinds[i] is LineKind.BODY and REPORTER_CREDIT.match(line):
+            credits_seen = True  # the reporter's name closing the article (记者 某某) stays; what follows is the site's
         elif credits_seen and kinds[i] is LineKind.BODY and len(line) <= 30 and not SENTENCE_PUNCT.search(line):
             kinds[i] = LineKind.FURNITURE
     for pos, i in enumerate(content):
@@ -521,6 +594,10 @@ def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int])
             )
         ):
             kinds[i] = LineKind.FURNITURE
+
+
+# A channel's name: a few characters ending in a news word (某某要闻, 新闻动态, 行业新闻).
+COLUMN_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,4}(要闻|动态|新闻|资讯|头条|快讯)$")
 
 
 def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:
@@ -565,6 +642,8 @@ def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int])
         )  # 原标题:… first, in the source block, then the page's own title below it
         if LONE_CN_DATE.match(line) or (ORIGINAL_TITLE.match(line) and (pos > 0 or later_title)):
             kinds[i] = LineKind.FURNITURE
+        elif pos > 0 and COLUMN_LABEL.match(line) and kinds[head[pos - 1]] is LineKind.FURNITURE:
+            kinds[i] = LineKind.FURNITURE  # a channel's name under the site's chrome (新闻动态, 某某要闻)
         elif (
             pos > 0
             and len(line) <= 12

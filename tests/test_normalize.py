@@ -753,3 +753,147 @@ def test_normalize_original_title_in_the_source_block_above_the_title_is_dropped
     lines = ["原标题:巡察整改持续发力", "将对22个县开展常规巡视", "3月2日,市委第五轮巡察完成进驻。"]
     kinds, _ = classify_lines(lines)
     assert kinds[0] is not LineKind.FURNITURE
+
+
+# --- furniture classes of real-dev round 5 (invented lines, invented places and names) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # site chrome: accessibility and elder editions, login, eye-care colours, the date widget, home links
+        ("关怀版 长者模式 登录", "page_control"),
+        ("联系我们 | 网站地图 | 返回首页", "page_control"),
+        ("手机站 | 客户端", "page_control"),
+        ("—分享—", "page_control"),
+        ("● 阅读下一篇", "page_control"),
+        ("查看上一篇", "page_control"),
+        ("护眼模式:", "page_control"),
+        ("澜山在线 今天是", "page_control"),
+        ("您好!今天是", "page_control"),
+        ("返回澜山网首页返回专题首页", "page_control"),
+        ("加载更多", "page_control"),
+        ("人气 307", "page_control"),
+        ("澜山社青崖分社正文", "page_control"),
+        ("2024年05月06日要闻", "page_control"),
+        ("澜山县巡察工作综述_澜山新闻网", "page_control"),
+        ("欢迎来到澜山机械(青崖)展销会", "page_control"),
+        # who runs the site
+        ("中共澜山县委 澜山县人民政府主管 中共澜山县委宣传部主办", "copyright"),
+        ("澜山县融媒体中心承办", "copyright"),
+        # picture credits in brackets, a credits block
+        ("巡察组在石岭村回访整改情况。(周某某 摄)", "image"),
+        ("巡察工作会议召开。(澜山网 周某 摄)", "image"),
+        ("周某某在会上发言(视频截图)", "image"),
+        ("(资料图片)", "image"),
+        ("两位官员出席会议。(Getty Images)", "image"),
+        ("[文:周某/ 图:吴某某/ 审核:郑某]", "image"),
+        # a business's contact fields
+        ("全国统一免费咨询电话", "contact"),
+        ("Q Q:10000001", "contact"),
+        ("E-mail:service@example.cn", "contact"),
+        ("传真:+86-000-0000", "contact"),
+        # stray marks
+        ('?"', "noise"),
+    ],
+)
+def test_normalize_recognizes_furniture_line_of_round5_pages(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an inspection team's own contact lines are body
+        "举报电话:0000-1234567",
+        "电子邮箱:xcb@example.cn",
+        # a sentence naming who organised a meeting, a column heading inside the report
+        "本次培训由县委巡察办主办,县委组织部承办。",
+        "巡察整改工作动态",
+        # a photographer's credit inside a sentence, a sentence citing the agency in the middle
+        "会议要求,巡察组要摄取第一手资料(不含照片)。",
+        "据新华社报道,巡察组发现问题12个。",
+        # the page's date line with a time of day, a title naming the inspected body
+        "2024年05月06日上午",
+        "澜山县委巡察组进驻石岭镇",
+        "今天是巡察组进驻的第十天,已发现问题8个。",
+    ],
+)
+def test_normalize_keeps_body_line_of_round5_pages(body: str) -> None:
+    assert furniture_reason(body) is None
+
+
+def test_normalize_round5_context_rules() -> None:
+    # a business's contact block: the bare numbers and fields beside it go with it
+    lines = [
+        "巡察整改持续发力",
+        "全国统一免费咨询电话",
+        "400-000-0000",
+        "手机:100-0000-0000",
+        "地址:澜山县某路1号",
+        "3月2日,县委巡察组进驻石岭镇。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1:5] == [LineKind.FURNITURE] * 4
+    assert kinds[5] is LineKind.BODY
+    # without such a field, an inspection notice's contact lines stay
+    lines = ["巡察公告", "3月2日,县委巡察组进驻石岭镇。", "电话:0000-1234567", "地址:澜山县某路1号"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:4] == [LineKind.BODY] * 2
+
+
+def test_normalize_round5_lists_and_tails() -> None:
+    # a list of headlines under a comments heading, each over its time stamp
+    lines = [
+        "巡察整改持续发力",
+        "3月2日,县委巡察组进驻石岭镇,发现问题12个。",
+        "新闻评论",
+        "路灯亮了,村民笑了",
+        "2024-03-02 08:15:00",
+        "巡察回头看,问题清零了吗?",
+        "2024-03-01 10:00:00",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2:] == [LineKind.FURNITURE] * 5
+    # an English list heading; it ends at the page's title set again below it
+    lines = [
+        "Top 10 articles",
+        "Lanshan county opens a new bridge, traffic eased",
+        "石岭镇开展巡察",
+        "石岭镇开展巡察",
+        "3月2日,县委巡察组进驻石岭镇。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[:2] == [LineKind.FURNITURE] * 2
+    assert kinds[2] is not LineKind.FURNITURE and kinds[3] is not LineKind.FURNITURE
+    # after the reporter's closing name, short link lines are the site's; the name stays
+    lines = ["巡察整改持续发力", "3月2日,县委巡察组进驻石岭镇。", "记者 周某某", "青崖镇巡察打通监督最后一米", "澜山"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.BODY
+    assert kinds[3:] == [LineKind.FURNITURE] * 2
+    # without a closing credit, short lines at the end stay (a signature)
+    lines = ["巡察工作总结", "3月2日,县委巡察组进驻石岭镇。", "县委巡察办", "2025年1月5日"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.BODY
+    # a channel's name under the site's chrome, before the title
+    lines = ["手机站 | 客户端", "澜山要闻", "县委巡察组进驻石岭镇", "3月2日,县委巡察组进驻石岭镇。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[:2] == [LineKind.FURNITURE] * 2
+    assert kinds[2] is LineKind.TITLE
+
+
+def test_normalize_headline_set_again_above_the_first_sentence_stays() -> None:
+    lines = ["石岭镇开展巡察", "发布时间:2024-03-02", "石岭镇开展巡察", "3月2日,县委巡察组进驻石岭镇。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is not LineKind.FURNITURE
+    # the headline again after the report has started is a share card
+    lines = [
+        "石岭镇开展巡察",
+        "3月2日,县委巡察组进驻石岭镇。",
+        "石岭镇开展巡察",
+        "巡察组发现问题12个。",
+        "整改已完成。",
+        "完。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert kinds[2] is LineKind.FURNITURE
