@@ -1183,3 +1183,52 @@ def test_extract_found_then_urged_and_feedback_statements_of_round_4(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+# --- round 5 (invented sentences, invented places) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # points of advice counted with 点
+        ("巡察组对石岭镇党委提出了三点意见建议", [("suggestions_issued", 3)]),
+        ("巡察组提出四点建议:一是加强领导", [("suggestions_issued", 4)]),
+        # 点 elsewhere counts nothing: a demand, an hour, a percentage point, a pilot site
+        ("巡察组提出三点要求", []),
+        ("下午两点召开会议", []),
+        ("整改率同比提高3个百分点", []),
+        ("共设置12个重点监督点", []),
+        # units said already inspected with 已 alone, as with 已巡察过的
+        ("对5个已巡察县直部门开展巡察“回头看”", [("orgs_inspected", 5)]),
+        ("对5个未巡察县直部门开展摸底调研", []),
+        # prefectures and leagues (州市, 盟市) and counties named by their poverty status are inspected places
+        ("对4个州市、36个县市区开展巡视", [("orgs_inspected", 4), ("orgs_inspected", 36)]),
+        ("对澜山盟等3个盟市开展专项巡视", [("orgs_inspected", 3)]),
+        ("对22个脱贫摘帽县和5个未脱贫县进行专项巡视", [("orgs_inspected", 22), ("orgs_inspected", 5)]),
+        # a place named with 县 but no count of places inspected
+        ("全省有22个脱贫摘帽县", []),
+        # disputes settled are problems resolved; disputes sorted out are not
+        ("化解矛盾纠纷32件", [("problems_resolved", 32)]),
+        ("排查矛盾纠纷32件", []),
+        # units named the targets of an inspection
+        ("经研判,确定36个村(社区)为县委提级巡察对象", [("villages_inspected", 36)]),
+        # named something else (a pilot, the team's contact units)
+        ("确定12个村为试点村", []),
+        ("确定5家单位为巡察组联系单位", []),
+    ],
+)
+def test_extract_points_of_advice_inspected_modifier_and_places_of_round_5(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+def test_extract_units_chosen_as_targets_are_planned() -> None:
+    def modalities(sentence: str) -> list[str]:
+        text = normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text
+        return [r.modality for r in extract_sentence(text, ACHIEVED)]
+
+    assert modalities("经研判,确定36个村(社区)为县委提级巡察对象") == ["planned"]
+    # units that were the targets, with no choosing said, stay achieved
+    assert modalities("2023年,36个村(社区)为县委提级巡察对象,均已完成巡察") == ["achieved"]

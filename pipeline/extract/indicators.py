@@ -358,7 +358,10 @@ NOT_NOUN = re.compile(
 )
 TEAM_NOUN = re.compile(r"^[^、，,。；;对向]{0,8}?(巡视|巡察|督导|督查|检查|调研|工作|专项)组(?!织)")
 # What was done to the counted units, said before their noun: 被巡察单位, 已巡察过的村.
-INSPECTED_MODIFIER = re.compile(r"^((已经?|曾)?被(巡察|巡视)(过)?的?|(已经?|曾)?(巡察|巡视)过的)")
+# 6个已巡察市直部门: 已 with the verb says it as well as 过的 does.
+INSPECTED_MODIFIER = re.compile(
+    r"^((已经?|曾)?被(巡察|巡视)(过)?的?|(已经?|曾)?(巡察|巡视)过的|(已经?|曾)(巡察|巡视)(?![组办]))"
+)
 
 
 def _noun_prefix(text: str) -> str:
@@ -871,10 +874,19 @@ UNIT_LIST_THEN_VERB = re.compile(
 )
 
 
+# 确定141个村(社区)为提级巡察对象: the units are named the targets of an inspection.
+NAMED_TARGETS_AFTER = re.compile(r"^(列)?为[^，,；;。]{0,10}?(巡察|巡视)对象")
+CHOSEN_AS_TARGETS = re.compile(r"^[^，,；;。为]{0,12}为[^，,；;。]{0,10}?(巡察|巡视)对象")
+
+
 def _post_verb(after_noun: str, unit_noun: bool) -> bool:
     """An inspection verb after the counted noun, or after the list of units it opens (统筹考虑11个乡镇、
     79个县直单位和270个村(社区)党组织的巡察任务: the verb after the last item governs every item)."""
-    return bool(POST_VERB.match(after_noun) or (unit_noun and UNIT_LIST_THEN_VERB.match(after_noun)))
+    return bool(
+        POST_VERB.match(after_noun)
+        or (unit_noun and UNIT_LIST_THEN_VERB.match(after_noun))
+        or (unit_noun and NAMED_TARGETS_AFTER.match(after_noun))
+    )
 
 
 def _feedback_frame(sentence: str, q: Quantity, noun: str) -> bool:
@@ -1070,6 +1082,8 @@ def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None
         or re.search(r"确保[^，,；;。]*$", before)
     ):
         return "planned"  # 确保覆盖率达到80%: a target, in the figure's own clause
+    if re.search(r"(确定|选定)$", before) and CHOSEN_AS_TARGETS.match(after):
+        return "planned"  # 确定141个村为提级巡察对象: chosen as targets, like 圈定
     plan_hits = [m.group(0) for m in PLAN_SENTENCE.finditer(before)]
     jiang_only = all(h.startswith("将") for h in plan_hits) and not PLAN_AFTER.match(after)
     if (plan_hits or PLAN_AFTER.match(after) or _future_jiang(before)) and not (

@@ -128,10 +128,16 @@ def chinese_to_number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+# 三点意见建议: 点 counts points of advice only (not 重点, 试点, 两点 of the clock, 百分点).
+POINTS_OF_ADVICE = re.compile(r"点(意见建议|整改意见|意见和建议|建议)")
+
+
 def _unit_at(text: str, pos: int) -> str:
     for w in measure_words():
         if text.startswith(w, pos):
             return w
+    if POINTS_OF_ADVICE.match(text, pos):
+        return "点"
     return ""
 
 
