@@ -1216,6 +1216,11 @@ def test_extract_found_then_urged_and_feedback_statements_of_round_4(
         # named something else (a pilot, the team's contact units)
         ("确定12个村为试点村", []),
         ("确定5家单位为巡察组联系单位", []),
+        # an 对 frame closed by a feedback: the units reported back to were inspected
+        ("对甲公司7家分公司和乙公司5家分公司,由领导带队进行视频反馈", [("orgs_inspected", 7), ("orgs_inspected", 5)]),
+        ("对5个村反馈巡察意见", [("villages_inspected", 5)]),
+        # a feedback on counted problems is no count of units
+        ("对12个问题进行反馈", [("problems_found", 12)]),
     ],
 )
 def test_extract_points_of_advice_inspected_modifier_and_places_of_round_5(

@@ -514,6 +514,8 @@ def _frame_cue(sentence: str, q: Quantity, noun_cls: str | None = None) -> str |
             fitting = [c for c in closing if (c.lastgroup, noun_cls) in TYPE_TABLE]
             if noun_cls and last.lastgroup == "find" and (last.lastgroup, noun_cls) not in TYPE_TABLE and fitting:
                 return fitting[-1].lastgroup  # 对6个二级党组织巡察情况的反馈意见: the verb that fits the noun
+            if last.group(0) == "反馈" and noun_cls in ("org", "village", "township"):
+                return "inspect"  # 对7家分公司进行视频反馈: the units a team reports back to are those it inspected
             if last.lastgroup == "other":
                 # 开展巡察和经济责任审计: coordinated verbs, the inspection one counts.
                 # (对17家单位全覆盖开展经济责任审计、跟踪审计: the inspection word is no verb joined to the audit.)
