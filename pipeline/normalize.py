@@ -55,6 +55,9 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_LETTERS = f"a-zü{_TONED}"
 # A Han character followed by a parenthesized run of pinyin syllables: `發(fā)現(xiàn)`.
 INLINE_PINYIN = re.compile(rf"(?<=[{HAN}])\(([{_PINYIN_LETTERS}]{{1,6}}(?:\s[{_PINYIN_LETTERS}]{{1,6}}){{0,5}})\)")
+# The same debris where the converter lost the character and its opening bracket to a `?`: `屬?lài)?guó)有`.
+# The pair stands for one lost character; left as it is, its `?` would end the sentence.
+LOST_PINYIN = re.compile(rf"(?<=[{HAN})])\?[{_PINYIN_LETTERS}]{{1,6}}\)")
 _TONELESS_SYLLABLE = re.compile(
     r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|üan|ai|ei|ao|ou|an|en|in|un|ün|er|ia|ie|iu|ua|uo|ui|üe|ue|a|o|e|i|u|ü)$"
@@ -115,6 +118,8 @@ def normalize_line(line: MappedText, mode: OpenccMode, stats: LineStats | None =
         text = text.sub(INLINE_PINYIN, _drop_pinyin)
         if stats is not None and len(text) != before:
             stats.pinyin_removed += 1
+    if ")" in text.text:
+        text = text.sub(LOST_PINYIN, lambda m: REPLACEMENT)
     text = text.sub(GARBLED, lambda m: REPLACEMENT * len(m.group(0)))
     text = text.translate_chars(converter(mode).convert)
     text = text.sub(SPACES, lambda m: " ")

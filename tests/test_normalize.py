@@ -28,6 +28,8 @@ def norm(text: str, mode: OpenccMode = OpenccMode.T2S) -> str:
         ("『兩個維護』「政治體檢」", "“两个维护”“政治体检”"),
         ("  市委   巡察办\u3000\u3000工作  ", "市委 巡察办 工作"),
         ("å·¡å¯Ÿ工作", "巡察工作"),
+        # a character lost to `?` with its pinyin left behind: one garbled character, no question mark
+        ("省屬?lài)?guó)有企業", "省属\ufffd\ufffd有企业"),
     ],
 )
 def test_normalize_repairs_web_artefacts(raw: str, expected: str) -> None:
@@ -897,3 +899,15 @@ def test_normalize_headline_set_again_above_the_first_sentence_stays() -> None:
     ]
     kinds, _ = classify_lines(lines)
     assert kinds[2] is LineKind.FURNITURE
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a real question mark before a bracketed aside, and Latin words in brackets, stay
+        "发现问题12个?(见附件)",
+        "是否整改?(abc)",
+    ],
+)
+def test_normalize_keeps_question_marks_that_are_no_lost_character(raw: str) -> None:
+    assert "?" in norm(raw)
