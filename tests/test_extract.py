@@ -1221,6 +1221,11 @@ def test_extract_found_then_urged_and_feedback_statements_of_round_4(
         ("对5个村反馈巡察意见", [("villages_inspected", 5)]),
         # a feedback on counted problems is no count of units
         ("对12个问题进行反馈", [("problems_found", 12)]),
+        # 针对 opens a frame when its clause closes on an inspection of the counted units
+        ("针对石岭乡、青崖镇2个乡镇党委开展了专项巡察", [("townships_inspected", 2)]),
+        # without 针对 the committees run the inspection (agents); with a modifier between, the object is else
+        ("2个乡镇党委开展了专项巡察", []),
+        ("针对2个乡镇党委提出的意见,开展巡察整改", []),
     ],
 )
 def test_extract_points_of_advice_inspected_modifier_and_places_of_round_5(

@@ -477,7 +477,25 @@ def _governing_cue(
     )
 
 
+# 针对A、B、C3个乡镇党委开展了常规巡察: 针对 opens a frame too, but only one its clause closes with an
+# inspection of the counted units (针对巡察发现的12个问题,… keeps the verb inside its modifier).
+ZHENDUI_FRAME_CLOSE = re.compile(r"[^，,；;。的]{0,10}?(开展|进行|实施)了?[^，,；;。]{0,6}?(巡察|巡视)")
+
+
 def _frame_cue(sentence: str, q: Quantity, noun_cls: str | None = None) -> str | None:
+    cue = _dui_frame_cue(sentence, q, noun_cls)
+    if cue is not None or noun_cls not in ("org", "village", "township"):
+        return cue
+    start, _ = _sentence_bounds(sentence, q.start, q.end)
+    opener = sentence.rfind("针对", start, q.start)
+    if opener < 0 or re.search(r"[，,；;]", sentence[opener : q.start]):
+        return None
+    if CUE_PATTERN.search(sentence, opener + 2, q.start):
+        return None
+    return "inspect" if ZHENDUI_FRAME_CLOSE.match(sentence, q.end) else None
+
+
+def _dui_frame_cue(sentence: str, q: Quantity, noun_cls: str | None = None) -> str | None:
     """`对…开展巡察`, `将…纳入巡察`: the quantity sits between 对/将/把 and the verb closing the frame.
 
     The frame may run over several commas (对A等9个学院党组织,B等6个部门党组织…开展常规巡察); a
