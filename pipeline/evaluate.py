@@ -285,7 +285,7 @@ def _compact(text: str) -> str:
 GoldPassages = list[tuple[dict[str, Any], "pd.Series | None"]]
 
 
-def _gold_passages(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> GoldPassages:
+def gold_passages(gold: list[dict[str, Any]], passages: pd.DataFrame, raw_texts: dict[str, str]) -> GoldPassages:
     """Each gold theme record with the pipeline passage that holds it (by raw line, else by its head)."""
     passages = passages.assign(stem=passages.source.map(_stem))
     out = []
@@ -410,7 +410,7 @@ def evaluate_gold(gold: GoldSet, work: Path) -> dict[str, Any]:
     passages = collect(layout, "passages_themes")
     lines = collect(layout, "lines")
     ind = score_indicators(gold.indicators, indicators, raw_texts)
-    hits = _gold_passages(gold.themes, passages, raw_texts)
+    hits = gold_passages(gold.themes, passages, raw_texts)
     themes_other = {}
     if gold.themes:
         # The model not shipped as default, scored on the same passages: both are reported.

@@ -3,7 +3,7 @@
 The gold of corpora/real-dev/ labels raw lines of texts kept outside the repository (XUNCHA_REAL_DIR).
 The classifier sees the pipeline's passages, not raw lines, so the texts are run through the pipeline
 up to `segment` and each gold line is matched to its passage exactly as `make evaluate` matches it
-(`pipeline.evaluate.load_real_round` and `_gold_passages`): training learns the text it will be
+(`pipeline.evaluate.load_real_round` and `gold_passages`): training learns the text it will be
 scored on. Only batches named by the caller are read (the rounds of rounds.json); a text missing or
 differing from its digest is left out by `load_real_round` and reported.
 """
@@ -19,7 +19,7 @@ import pandas as pd
 from pipeline import store
 from pipeline.classify import THEMES, UNLABELED_KINDS
 from pipeline.config import PROJECT_ROOT, Settings
-from pipeline.evaluate import _gold_passages, load_real_round, real_dir
+from pipeline.evaluate import gold_passages, load_real_round, real_dir
 
 REAL_GOLD_DIR = PROJECT_ROOT / "corpora" / "real-dev"
 
@@ -69,7 +69,7 @@ def load_real_passages(
             p.stem: read_document(p, gold.docs_dir, 50_000_000).raw_text or "" for p in discover(gold.docs_dir)
         }
         by_passage: dict[tuple[str, int], dict[str, object]] = {}
-        for g, hit in _gold_passages(gold.themes, passages, raw_texts):
+        for g, hit in gold_passages(gold.themes, passages, raw_texts):
             if hit is None or hit.kind in UNLABELED_KINDS:
                 out.unmatched.append((batch, str(g["doc"]), list(g["labels"])))
                 continue
