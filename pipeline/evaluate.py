@@ -93,6 +93,8 @@ def load_real_round(folder: Path, batches: list[str], texts: Path, work: Path) -
     """A round of the real-text set: the batches' gold with quotes and heads taken from the texts
     (in memory only), the texts copied into `work` after their digests are checked. Returns the
     gold set and the problems (missing or changed files, whose documents are left out)."""
+    from pipeline.fetch import write_sidecar
+
     docs_dir = work / "docs"
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
@@ -114,7 +116,9 @@ def load_real_round(folder: Path, batches: list[str], texts: Path, work: Path) -
                 continue
             text_of[str(row.doc)] = data.decode("utf-8")
             (docs_dir / path.name).write_bytes(data)
-            _write_address(docs_dir, path.name, str(row.url))
+            # The page's address as the fetch stage records it: the pipeline sees a real-dev page as a
+            # fetched one (the annotators date pages by their address too).
+            write_sidecar(docs_dir, path.name, {"url": str(row.url)})
             h.update(data)
         for kind in records:
             path = folder / batch / f"{kind}.jsonl"
@@ -133,16 +137,6 @@ def load_real_round(folder: Path, batches: list[str], texts: Path, work: Path) -
     name = work.name
     gold = GoldSet(name, docs_dir, records["indicators"], records["themes"], records["furniture"], h.hexdigest()[:16])
     return gold, problems
-
-
-def _write_address(docs_dir: Path, name: str, url: str) -> None:
-    """The page's address as the fetch stage records it (a sidecar under `.fetch/meta/`), so the pipeline
-    sees a real-dev page as it sees a fetched one: the annotators date pages by their address too."""
-    from pipeline.fetch import sidecar_path
-
-    sidecar = sidecar_path(docs_dir, name)
-    sidecar.parent.mkdir(parents=True, exist_ok=True)
-    sidecar.write_text(json.dumps({"url": url}, ensure_ascii=False), encoding="utf-8")
 
 
 def _stem(source: str) -> str:

@@ -1102,6 +1102,11 @@ def sidecar_path(raw_dir: Path, source: str) -> Path:
     return Path(raw_dir) / FETCH_DIR / META_DIR / f"{source}.json"
 
 
+def write_sidecar(raw_dir: Path, source: str, record: dict[str, Any]) -> None:
+    """The sidecar of a saved file: what ingest and publish learn about it (its address first)."""
+    _atomic_write(sidecar_path(raw_dir, source), _json_bytes(record))
+
+
 def sidecar_for(raw_dir: Path, source: str) -> dict[str, Any] | None:
     """The sidecar of a fetched file (`source` relative to raw_dir, posix), or None if it was not fetched."""
     meta_root = (Path(raw_dir) / FETCH_DIR / META_DIR).resolve()
@@ -1387,7 +1392,7 @@ class _SiteRun:
             "discovered_from": candidate.source,
             "discovered_charset": candidate.source_charset,
         }
-        _atomic_write(sidecar_path(self.raw_dir, source), _json_bytes(sidecar))
+        write_sidecar(self.raw_dir, source, sidecar)
         record = {
             "url": candidate.url,
             "sha256": sha,

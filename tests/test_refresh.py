@@ -310,7 +310,7 @@ def test_refresh_new_stage_version_after_a_failed_stage_keeps_the_document_skipp
 
 
 def test_refresh_page_address_arriving_later_dates_a_page_that_shows_no_date(tmp_path: Path) -> None:
-    from pipeline.fetch import sidecar_path
+    from pipeline.fetch import write_sidecar
 
     inp = tmp_path / "in"
     inp.mkdir()
@@ -323,9 +323,7 @@ def test_refresh_page_address_arriving_later_dates_a_page_that_shows_no_date(tmp
     assert refresh(inp, out) == 0
     assert published(out, "documents").published.isna().all()
     assert published(out, "indicators").empty  # a corpus without a single figure still publishes
-    sidecar = sidecar_path(inp, "notice.txt")
-    sidecar.parent.mkdir(parents=True)
-    sidecar.write_text(json.dumps({"url": "http://example.org/news/2021-03/16/c_1.htm"}), encoding="utf-8")
+    write_sidecar(inp, "notice.txt", {"url": "http://example.org/news/2021-03/16/c_1.htm"})
     assert refresh(inp, out) == 0
     docs = published(out, "documents")
     assert docs.published.dt.strftime("%Y-%m-%d").tolist() == ["2021-03-16"]
