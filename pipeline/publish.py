@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -194,9 +194,13 @@ def readable(record: dict[str, Any]) -> bool:
 
 
 def build_tables(
-    layout: store.Layout, manifest: dict[str, Any], previous: Path | None, previous_state: dict[str, Any]
+    layout: store.Layout,
+    manifest: dict[str, Any],
+    previous: Callable[[str], pd.DataFrame] | None,
+    previous_state: dict[str, Any],
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The document-level tables of the new snapshot, and the documents read afresh."""
+    """The document-level tables of the new snapshot, and the documents read afresh; `previous`
+    gives a table of the snapshot whose rows are taken over, by name."""
     records = manifest["documents"]
     doc_ids = sorted(d for d, r in records.items() if readable(r))
     old = previous_state.get("documents", {})
@@ -210,7 +214,7 @@ def build_tables(
             continue
         parts = []
         if keep and previous is not None:
-            before = store.read_snapshot_table(previous, name)
+            before = previous(name)
             if not before.empty:
                 parts.append(before[before.doc_id.isin(keep)])
         new = _fresh_rows(layout, name, fresh, records)
@@ -615,13 +619,16 @@ def publish(
     }
     new_snapshot = None
     if needs_publish:
-        tables, fresh = build_tables(layout, manifest, snapshot_for_rows, previous_state)
+        # The previous snapshot's tables, each read once: its indicators serve both the rows taken
+        # over and the figures compared.
+        previous_table = cache(partial(store.read_snapshot_table, snapshot)) if snapshot else None
+        tables, fresh = build_tables(layout, manifest, previous_table if snapshot_for_rows else None, previous_state)
         arrow: dict[str, pa.Table] = {}
         for name in ARROW_TABLES:
             rows, fresh_rows = arrow_table(layout, name, manifest, snapshot_for_rows, fresh)
             check_contract(name, fresh_rows)  # the kept rows held it when they were published
             arrow[name] = rows if rows is not None else store.to_arrow(empty_table(name))
-        before = store.read_snapshot_table(snapshot, "indicators") if snapshot else pd.DataFrame()
+        before = previous_table("indicators") if previous_table else pd.DataFrame()
         figures = figure_changes(before, tables["indicators"], _lineage(manifest, previous_state))
         fig_counts = figures.change.value_counts()
         for k in ("new", "changed", "withdrawn"):
