@@ -30,7 +30,7 @@ from pipeline import store
 from pipeline.config import Settings
 from pipeline.ingest import IngestError, decode_document, discover, doc_id_for, read_bytes
 from pipeline.progress import progress
-from pipeline.publish import PublishResult, publish
+from pipeline.publish import PublishResult, fetched_url, publish
 from pipeline.stages import DOCUMENT_STAGES, STAGE_NAMES, Resources, run_document, stage_versions
 
 log = logging.getLogger("pipeline")
@@ -93,10 +93,11 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
             data.setdefault(doc_id, raw)
         else:
             paths.setdefault(doc_id, path)
-    urls = {d: source_urls(input_dir, sorted(s)) for d, s in sources.items()}
+    urls = {d: source_urls(input_dir, s) for d, s in sources.items()}
     for doc_id, path in paths.items():
         ingest = known[doc_id]["stages"]["ingest"]
-        if doc_id not in data and ingest.get("status") == "ok" and ingest.get("source_url") != page_url(urls[doc_id]):
+        url = fetched_url({"sources": sorted(sources[doc_id]), "urls": urls[doc_id]})
+        if doc_id not in data and ingest.get("status") == "ok" and ingest.get("source_url") != url:
             data[doc_id] = read_bytes(path, input_dir, settings.max_file_bytes)
     todo: dict[str, tuple[str, ...]] = {}
     for doc_id in sources:
@@ -116,11 +117,6 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
             if done.get("status") == "failed":
                 break  # the stages after a current failure have no input: they stay skipped
     return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo, urls)
-
-
-def page_url(urls: dict[str, str]) -> str | None:
-    """The address a document's page was fetched from: its primary (first) source's, else any copy's."""
-    return next(iter(urls.values()), None)
 
 
 def source_urls(input_dir: Path, sources: list[str]) -> dict[str, str]:
@@ -379,7 +375,7 @@ def _refresh_locked(
         record["urls"] = work_plan.urls[doc_id]
         documents[doc_id] = record
     work = [
-        (doc_id, work_plan.sources[doc_id][0], page_url(work_plan.urls[doc_id]), work_plan.data.get(doc_id), todo)
+        (doc_id, documents[doc_id]["sources"][0], fetched_url(documents[doc_id]), work_plan.data.get(doc_id), todo)
         for doc_id, todo in sorted(work_plan.todo.items())
     ]
     for doc_id, status in execute(layout, work, settings, workers, executor, scheduler):
