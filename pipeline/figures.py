@@ -9,11 +9,11 @@ outlets, distinct figures, the panel) is in pipeline/reports.py, at publish.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 RESOLVED_COLUMNS = ["role", "parent", "role_rule", "year", "year_start", "year_end", "year_rule"]
@@ -482,45 +482,55 @@ def resolve(
     indicators: pd.DataFrame, passages: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.DataFrame
 ) -> pd.DataFrame:
     """The document's indicator rows with role, parent, year and the rules that decided them."""
-    table = indicators.drop(columns=[c for c in RESOLVED_COLUMNS if c in indicators.columns]).copy()
+    table = indicators.drop(columns=[c for c in RESOLVED_COLUMNS if c in indicators.columns])
     if table.empty:
+        table = table.copy()
         for col in RESOLVED_COLUMNS:
             table[col] = pd.Series(dtype="Int64" if col in ("parent", "year_start", "year_end") else object)
         return table
-    doc = normalized.iloc[0]
-    text = str(doc["text"])
-    char_raw = list(doc["char_raw_start"])
-    title = str(doc["title"]) if isinstance(doc.get("title"), str) else ""
-    published = str(doc["published"]) if isinstance(doc.get("published"), str) else ""
-    sent = {(int(s.passage_id), int(s.sentence_id)): s for s in sentences.itertuples(index=False)}
-    heading = {int(p.passage_id): str(p.heading or "") for p in passages.itertuples(index=False)}
-    passage_start = {int(p.passage_id): int(p.norm_start) for p in passages.itertuples(index=False)}
-    passage_len = {int(p.passage_id): len(str(p.text)) for p in passages.itertuples(index=False)}
+    # Columns read as Python lists, not rows: iterrows, itertuples and iloc on these small frames
+    # (Arrow-backed strings) were three quarters of this stage's CPU.
+    text = str(normalized["text"].iat[0])
+    char_raw = np.asarray(normalized["char_raw_start"].iat[0], dtype=np.int64)
+    title, published = (normalized[c].iat[0] if c in normalized.columns else None for c in ("title", "published"))
+    title = title if isinstance(title, str) else ""
+    published = published if isinstance(published, str) else ""
+    spans: dict[int, list[tuple[int, int, int]]] = {}  # passage -> (sentence_id, start, end), in order
+    sentence_columns = (sentences[c].tolist() for c in ("passage_id", "sentence_id", "norm_start", "norm_end"))
+    for p, s, a, b in zip(*sentence_columns, strict=True):
+        spans.setdefault(int(p), []).append((int(s), int(a), int(b)))
+    for ordered in spans.values():
+        ordered.sort()
+    ids = [int(p) for p in passages.passage_id.tolist()]
+    heading = {p: str(h or "") for p, h in zip(ids, passages.heading.tolist(), strict=True)}
+    passage_start = {p: int(a) for p, a in zip(ids, passages.norm_start.tolist(), strict=True)}
+    passage_len = {p: len(str(t)) for p, t in zip(ids, passages.text.tolist(), strict=True)}
     doc_latest = latest_year(text)
+    rows = {c: table[c].tolist() for c in ("passage_id", "sentence_id", "raw_start", "value", "indicator", "masked")}
+    periods = table["period"].tolist() if "period" in table.columns else [None] * len(table)
+    modalities = table["modality"].tolist() if "modality" in table.columns else [None] * len(table)
+    norms = np.searchsorted(char_raw, np.asarray(rows["raw_start"], dtype=np.int64), side="left").tolist()
     figures: list[_Figure] = []
-    years: dict[Any, Year] = {}
-    for idx, row in table.iterrows():
-        key = (int(row.passage_id), int(row.sentence_id))
-        s = sent.get(key)
-        norm = bisect.bisect_left(char_raw, int(row.raw_start))
-        if s is not None:
-            a, b = int(s.norm_start), int(s.norm_end)
-            norm = min(max(norm, a), b)
-            prefix = text[a:norm]
-            earlier = [sent[k] for k in sent if k[0] == key[0] and k[1] < key[1]]
-            before = "".join(
-                text[int(e.norm_start) : int(e.norm_end)] for e in sorted(earlier, key=lambda e: e.sentence_id)
-            )
+    years: list[Year] = []
+    for i in range(len(table)):
+        key = (int(rows["passage_id"][i]), int(rows["sentence_id"][i]))
+        norm = int(norms[i])
+        in_passage = spans.get(key[0], [])
+        here = next((s for s in in_passage if s[0] == key[1]), None)
+        if here is not None:
+            norm = min(max(norm, here[1]), here[2])
+            prefix = text[here[1] : norm]
+            before = "".join(text[a:b] for s, a, b in in_passage if s < key[1])
         else:
             prefix, before = "", ""
-        value = None if pd.isna(row.value) else float(row.value)
+        value = rows["value"][i]
         figures.append(
             _Figure(
-                idx,
-                str(row.indicator),
-                value,
-                bool(row.masked),
-                int(row.raw_start),
+                i,
+                str(rows["indicator"][i]),
+                None if pd.isna(value) else float(value),
+                bool(rows["masked"][i]),
+                int(rows["raw_start"][i]),
                 norm,
                 key[0],
                 key[1],
@@ -528,24 +538,31 @@ def resolve(
                 passage_len.get(key[0], 0),
             )
         )
-        period = row.get("period")
-        years[idx] = resolve_year(
-            prefix,
-            before,
-            heading.get(key[0], ""),
-            title,
-            published,
-            period if isinstance(period, str) else None,
-            text[: passage_start.get(key[0], 0)],
-            doc_latest,
-            row.get("modality") == "planned",
+        period = periods[i]
+        years.append(
+            resolve_year(
+                prefix,
+                before,
+                heading.get(key[0], ""),
+                title,
+                published,
+                period if isinstance(period, str) else None,
+                text[: passage_start.get(key[0], 0)],
+                doc_latest,
+                modalities[i] == "planned",
+            )
         )
     roles = _role_rows(figures)
-    table["role"] = [roles[i][0] for i in table.index]
-    table["parent"] = pd.array([roles[i][1] for i in table.index], dtype="Int64")
-    table["role_rule"] = [roles[i][2] for i in table.index]
-    table["year"] = [years[i].label for i in table.index]
-    table["year_start"] = pd.array([years[i].start for i in table.index], dtype="Int64")
-    table["year_end"] = pd.array([years[i].end for i in table.index], dtype="Int64")
-    table["year_rule"] = [years[i].rule for i in table.index]
-    return table
+    resolved: dict[str, Any] = {
+        "role": [roles[i][0] for i in range(len(table))],
+        "parent": pd.array([roles[i][1] for i in range(len(table))], dtype="Int64"),
+        "role_rule": [roles[i][2] for i in range(len(table))],
+        "year": [y.label for y in years],
+        "year_start": pd.array([y.start for y in years], dtype="Int64"),
+        "year_end": pd.array([y.end for y in years], dtype="Int64"),
+        "year_rule": [y.rule for y in years],
+    }
+    # One frame built from all columns: inserting seven columns one by one rebuilt pandas' column
+    # index each time (Arrow-backed strings), 0.5 s over 200 reports.
+    kept = {c: table[c] for c in table.columns}
+    return pd.DataFrame({**kept, **resolved}, index=table.index, copy=False)

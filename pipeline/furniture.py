@@ -279,34 +279,36 @@ DOUBLED = re.compile(r"^(\S.{7,}?)\s+\1$")
 
 
 def furniture_reason(line: str) -> str | None:
-    """Why a single line is furniture, or None. Context-free rules only."""
+    """Why a single line is furniture, or None. Context-free rules only. A rule capped by length
+    tests the length first: body paragraphs are long, and its pattern need not run on them (the
+    searches were half of normalize's CPU on the synthetic bench corpus)."""
     if TRUNCATION.search(line):
         return "truncation"
     if PAGE_MARK.match(line):
         return "page_mark"
-    if DATELINE.search(line) and len(line) < 80 and not re.search(r"[。；]", line):
+    if len(line) < 80 and DATELINE.search(line) and not re.search(r"[。；]", line):
         return "source_line"
     if (BREADCRUMB.search(line) or ANGLE_PATH.search(line)) and not ARROW_HEADING.match(line):
         return "breadcrumb"
-    if SOURCE_LINE.search(line) and len(line) < 120 and not (len(line) > 50 and SENTENCE_END.search(line)):
+    if len(line) < 120 and SOURCE_LINE.search(line) and not (len(line) > 50 and SENTENCE_END.search(line)):
         return "source_line"
     if DATE_OUTLET.match(line):
         return "source_line"
-    if CONTACT_HEADER.match(line) and len(line) <= 60:
+    if len(line) <= 60 and CONTACT_HEADER.match(line):
         return "contact"
-    if EDITOR_LINE.search(line) and len(line) < 60:
+    if len(line) < 60 and EDITOR_LINE.search(line):
         return "editor_line"
     if NOISE_TOKENS.match(line) or STRAY_MARKS.match(line):
         return "noise"
     if len(line) <= 40 and (UI_LINE.match(line) or UI_LINE.match(re.sub(r"\s+", "", line)) or UI_PHRASE.match(line)):
         return "page_control"
-    if COPYRIGHT.search(line) and len(line) < 200:
+    if len(line) < 200 and COPYRIGHT.search(line):
         return "copyright"
-    if COMMENT_BOARD.search(line) and len(line) < 200:
+    if len(line) < 200 and COMMENT_BOARD.search(line):
         return "comment_board"
-    if DOC_SITE.search(line) and len(line) < 80:
+    if len(line) < 80 and DOC_SITE.search(line):
         return "document_site"
-    if WECHAT.search(line) and len(line) < 40:
+    if len(line) < 40 and WECHAT.search(line):
         return "page_control"
     if IMAGE_LINE.search(line) or (
         len(line) <= 80 and (PHOTO_CREDIT.search(line) or line.startswith("图为")) and not CREDITED_SENTENCE.match(line)
@@ -316,11 +318,11 @@ def furniture_reason(line: str) -> str | None:
         return "image"
     if len(line) <= 60 and SITE_CONTACT.search(line.strip()):
         return "contact"
-    if DOUBLED.match(line.strip()) and len(line) <= 300:
+    if len(line) <= 300 and DOUBLED.match(line.strip()):
         return "image"  # a picture's alt text and caption run together: the same words twice
     if len(line) <= 60 and PHOTO_CAPTION.match(line):
         return "image"
-    if OPEN_INFO_LABEL.match(line) and len(line) <= 60:
+    if len(line) <= 60 and OPEN_INFO_LABEL.match(line):
         return "open_info"
     if len(line) <= 200 and (PAGE_CHROME.search(line) or SITE_APPEAL.match(line)):
         return "page_control"
