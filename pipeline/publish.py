@@ -167,6 +167,15 @@ def fingerprint(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(record.get("stages", {}), sort_keys=True).encode()).hexdigest()[:16]
 
 
+def part_unchanged(old: dict[str, Any], records: dict[str, Any], unchanged: set[str], key: str) -> bool:
+    """Whether one part's rows are the previous snapshot's: the same documents, each readable one
+    with unchanged rows (`unchanged_rows`), each unreadable one as it was."""
+    now = {d for d in records if part_key(d) == key}
+    if now != {d for d in old if part_key(d) == key}:
+        return False
+    return all(d in unchanged if readable(records[d]) else old[d]["fp"] == fingerprint(records[d]) for d in now)
+
+
 def ingest_error_rows(manifest: dict[str, Any]) -> pd.DataFrame:
     from pipeline.ingest import file_format
 
@@ -210,7 +219,7 @@ def build_tables(
     url = {d: fetched_url(records[d]) for d in doc_ids}
     tables: dict[str, pd.DataFrame] = {}
     for name in DOCUMENT_LEVEL:
-        if name in ARROW_TABLES:
+        if name in PARTED_TABLES:
             continue
         parts = []
         if keep and previous is not None:
@@ -238,32 +247,85 @@ def build_tables(
     return tables, fresh
 
 
-# Kept in Arrow through publish and checked on their fresh rows only: tokens are hundreds of rows per
-# report (1.6 million at 2,000 reports); as pandas objects they were most of publish's memory and
-# over a second of a one-report refresh.
-ARROW_TABLES = ("tokens",)
+# Written as a folder of Parquet parts, one per first hex digit of doc_id (`part-0` .. `part-f`):
+# doc ids are hex digests, so a part holds about a sixteenth of the documents and the parts in name
+# order are the table in doc_id order. A refresh rewrites the parts holding a document that changed
+# and hard-links the others from the previous snapshot, and no step holds the whole table: tokens
+# are hundreds of rows per report (8 million at 10,000 reports), and as one table they were most
+# of publish's memory and of a one-report refresh's time.
+PARTED_TABLES = ("tokens",)
+# The parts' Arrow types (the per-document files' types, and `source`): a part whose documents all
+# lack a value would otherwise be typed null and not read back together with the others.
+PART_SCHEMAS = {
+    "tokens": pa.schema(
+        [
+            ("doc_id", pa.large_string()),
+            ("passage_id", pa.int64()),
+            ("sentence_id", pa.int64()),
+            ("token_id", pa.int64()),
+            ("token", pa.large_string()),
+            ("pos", pa.large_string()),
+            ("raw_start", pa.int64()),
+            ("raw_end", pa.int64()),
+            ("source", pa.large_string()),
+        ]
+    )
+}
 
 
-def arrow_table(
-    layout: store.Layout, name: str, manifest: dict[str, Any], previous: Path | None, fresh: list[str]
-) -> tuple[pa.Table | None, pd.DataFrame]:
-    """A document-level table as Arrow: the previous snapshot's rows of the documents not read
-    afresh and the fresh documents' rows (`fresh` is in doc_id order), ordered by doc_id, with
-    their primary `source`; and the fresh rows as pandas (for the contract check)."""
+def part_key(doc_id: str) -> str:
+    return doc_id[:1]
+
+
+def write_parted_table(
+    layout: store.Layout,
+    name: str,
+    manifest: dict[str, Any],
+    fresh: list[str],
+    previous: Path | None,
+    same_part: Callable[[str], bool],
+    target: Path,
+) -> store.PartedTable:
+    """Write a document-level table part by part under `target`. A part whose rows are as in
+    `previous` (the previous snapshot, when its rows may be taken over; `same_part` tells) is linked
+    from there; another is its previous rows of kept documents and the fresh documents' rows, in
+    doc_id order. The fresh rows are checked against the contract (kept rows held it when published)."""
     records = manifest["documents"]
-    doc_ids = sorted(d for d, r in records.items() if readable(r))
-    before = store.read_snapshot_arrow(previous, name) if previous is not None and len(fresh) < len(doc_ids) else None
-    new = store.concat_document_arrow(layout, name, fresh)
-    new = new.replace_schema_metadata(None) if new is not None else None
-    if before is not None:
-        before = _in_doc_order(before.replace_schema_metadata(None))
-        pieces = _spliced(before, new, doc_ids, set(fresh))
-    else:
-        pieces = [new] if new is not None else []
-    if not pieces:
-        return None, pd.DataFrame()
-    table = _with_source(pa.concat_tables(pieces, promote_options="permissive"), records)
-    return table, _with_source(new, records).to_pandas() if new is not None else pd.DataFrame()
+    schema = PART_SCHEMAS[name]
+    by_part: dict[str, list[str]] = {}
+    for d in sorted(d for d, r in records.items() if readable(r)):
+        by_part.setdefault(part_key(d), []).append(d)
+    fresh_ids = set(fresh)
+    old_folder = previous / f"{name}.parquet" if previous is not None else None
+    target.mkdir(parents=True)
+    changed: list[Path] = []
+    for key, ids in sorted(by_part.items()):
+        path = target / f"part-{key}.parquet"
+        old_part = old_folder / path.name if old_folder is not None else None
+        if old_part is None or not old_part.is_file():
+            old_part = None  # no previous part (or a snapshot from before parts): every row afresh
+        elif same_part(key):
+            store.link_or_copy(old_part, path)
+            continue
+        kept = {d for d in ids if d not in fresh_ids} if old_part is not None else set()
+        new_ids = [d for d in ids if d not in kept]
+        new = store.concat_document_arrow(layout, name, new_ids)
+        if new is not None:
+            new = new.replace_schema_metadata(None)
+            check_contract(name, _with_source(new, records).to_pandas())
+        before = _in_doc_order(store.read_arrow(old_part).replace_schema_metadata(None)) if kept and old_part else None
+        pieces = _spliced(before, new, ids, set(new_ids)) if before is not None else [new] if new is not None else []
+        pieces = [p for p in pieces if p.num_rows]
+        if pieces:
+            # `source` set for every row: a kept document's primary source may have changed (renamed)
+            table = _with_source(pa.concat_tables(pieces, promote_options="permissive"), records)
+            store.write_parquet(table.select(schema.names).cast(schema), path)
+            changed.append(path)
+    if not any(target.iterdir()):
+        # no rows at all: one empty part keeps the table's columns
+        store.write_parquet(schema.empty_table(), target / "part-0.parquet")
+        changed.append(target / "part-0.parquet")
+    return store.PartedTable(target, tuple(changed), schema)
 
 
 def _runs(table: pa.Table) -> dict[str, tuple[int, int]]:
@@ -623,11 +685,6 @@ def publish(
         # over and the figures compared.
         previous_table = cache(partial(store.read_snapshot_table, snapshot)) if snapshot else None
         tables, fresh = build_tables(layout, manifest, previous_table if snapshot_for_rows else None, previous_state)
-        arrow: dict[str, pa.Table] = {}
-        for name in ARROW_TABLES:
-            rows, fresh_rows = arrow_table(layout, name, manifest, snapshot_for_rows, fresh)
-            check_contract(name, fresh_rows)  # the kept rows held it when they were published
-            arrow[name] = rows if rows is not None else store.to_arrow(empty_table(name))
         before = previous_table("indicators") if previous_table else pd.DataFrame()
         figures = figure_changes(before, tables["indicators"], _lineage(manifest, previous_state))
         fig_counts = figures.change.value_counts()
@@ -646,19 +703,27 @@ def publish(
             checked = table[table.doc_id.isin(fresh_ids)] if name in DOCUMENT_LEVEL and len(table) else table
             check_contract(name, checked)
         building = store.new_snapshot_dir(layout, run_id)
+        unchanged = unchanged_rows(manifest, previous_state, fresh)
+        same_part = partial(part_unchanged, previous_state.get("documents", {}), records, unchanged)
+        parted = {
+            name: write_parted_table(
+                layout, name, manifest, fresh, snapshot_for_rows, same_part, building / f"{name}.parquet"
+            )
+            for name in PARTED_TABLES
+        }
         # Converted to Arrow once for the Parquet, CSV and DuckDB writers (each converted the pandas
         # tables on its own before). The files are independent and their writers (Arrow, DuckDB,
         # rust_xlsxwriter) mostly run outside the GIL: written side by side while this thread draws
         # the charts and the report.
-        as_arrow = {**{name: store.to_arrow(table) for name, table in tables.items()}, **arrow}
+        as_arrow = {name: store.to_arrow(table) for name, table in tables.items()}
         writes: list[Callable[[], None]] = [
             partial(
                 store.write_duckdb,
-                as_arrow,
+                {**as_arrow, **parted},
                 building / "xuncha.duckdb",
                 views=DUCKDB_VIEWS,
                 previous=snapshot / "xuncha.duckdb" if snapshot and snapshot_for_rows else None,
-                unchanged=unchanged_rows(manifest, previous_state, fresh),
+                unchanged=unchanged,
                 document_tables=DOCUMENT_LEVEL,
             ),
             partial(write_workbook, {n: tables[n] for n in WORKBOOK_TABLES}, building / "xuncha.xlsx"),

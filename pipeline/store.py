@@ -68,6 +68,36 @@ def write_parquet(table: pd.DataFrame | pa.Table, target: Path) -> None:
             table.to_parquet(tmp, index=False)
 
 
+@dataclass(frozen=True)
+class PartedTable:
+    """A published table written as a folder of Parquet parts (`<name>.parquet/part-<key>.parquet`,
+    read back whole by pandas, pyarrow and DuckDB). `changed` are the parts this publish wrote; the
+    others are hard links to the previous snapshot's."""
+
+    folder: Path
+    changed: tuple[Path, ...]
+    schema: pa.Schema
+
+    def dataset(self, changed_only: bool = False) -> Any:
+        import pyarrow.dataset as ds
+
+        files = self.changed if changed_only else tuple(sorted(self.folder.glob("part-*.parquet")))
+        return ds.dataset([str(f) for f in files], schema=self.schema, format="parquet")
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source` (an unchanged part costs no copy), or a copy where the
+    file system refuses links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def read_arrow(path: Path) -> pa.Table:
+    return pq.read_table(path)
+
+
 def read_parquet(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run the stage that makes it first")
@@ -136,7 +166,7 @@ def json_cells(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_duckdb(
-    tables: Mapping[str, pd.DataFrame | pa.Table],
+    tables: Mapping[str, pd.DataFrame | pa.Table | PartedTable],
     target: Path,
     views: dict[str, str] | None = None,
     previous: Path | None = None,
@@ -164,7 +194,7 @@ def write_duckdb(
 
 def _fill_duckdb(
     con: Any,
-    tables: Mapping[str, pd.DataFrame | pa.Table],
+    tables: Mapping[str, pd.DataFrame | pa.Table | PartedTable],
     views: dict[str, str] | None,
     unchanged: set[str] | None,
     document_tables: tuple[str, ...],
@@ -176,10 +206,14 @@ def _fill_duckdb(
         for name, table in tables.items():
             if unchanged is not None and name in document_tables and name in existing:
                 con.execute(f'DELETE FROM "{name}" WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)')
-                con.register("incoming", rows_not_of(table, unchanged))
-                con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM incoming')
+                # a parted table's new rows are all in the parts this publish wrote (DuckDB scans them)
+                con.register("incoming", table.dataset(changed_only=True) if isinstance(table, PartedTable) else table)
+                con.execute(
+                    f'INSERT INTO "{name}" BY NAME SELECT * FROM incoming'
+                    " WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)"
+                )
             else:
-                con.register("incoming", table)
+                con.register("incoming", table.dataset() if isinstance(table, PartedTable) else table)
                 con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
             con.unregister("incoming")
         for name, query in (views or {}).items():
@@ -187,12 +221,6 @@ def _fill_duckdb(
         con.execute("CHECKPOINT")
     finally:
         con.close()
-
-
-def rows_not_of(table: pd.DataFrame | pa.Table, doc_ids: set[str]) -> pd.DataFrame | pa.Table:
-    if isinstance(table, pa.Table):
-        return table.filter(pc.invert(pc.is_in(table["doc_id"], pa.array(sorted(doc_ids), pa.string()))))
-    return table[~table.doc_id.isin(doc_ids)]
 
 
 def write_text(text: str, target: Path) -> None:
@@ -339,11 +367,6 @@ def concat_document_arrow(
     parts = [read_ipc(path, columns) for path in paths if path.exists()]
     parts = [p for p in parts if p.num_rows]
     return pa.concat_tables(parts, promote_options="permissive") if parts else None
-
-
-def read_snapshot_arrow(snapshot: Path, name: str) -> pa.Table | None:
-    path = snapshot / f"{name}.parquet"
-    return pq.read_table(path) if path.exists() else None
 
 
 def read_snapshot_table(snapshot: Path, name: str) -> pd.DataFrame:
