@@ -223,16 +223,31 @@ def _groups(
     before: pd.DataFrame,
     sets: Callable[[Iterable[str]], dict[str, np.ndarray]],
 ) -> pd.DataFrame:
-    # A group with the same members as before, none of them new, keeps its rows.
+    # A group with the same members as before, none of them new, keeps its rows. In a group that
+    # changed, a kept member's size is its stored n_shingles, and its containment stands when it was
+    # measured against the same main document: only the new members' and the main's texts are read
+    # (a report joining a group of 700 versions read all 700 texts, 4 s at 10,000 reports).
     old = {tuple(sorted(part.doc_id)): part for _, part in before.groupby("report_id")} if len(before) else {}
+    known = (
+        before[~before.doc_id.isin(fresh)].set_index("doc_id") if len(before) else pd.DataFrame(columns=GROUP_COLUMNS)
+    )
     parts = []
     for group in members:
         key = tuple(sorted(group))
         if key in old and not fresh.intersection(group):
             parts.append(old[key])
             continue
-        exact = sets(group)
-        main = max(group, key=lambda d: (len(exact[d]), d))
+        stored = [d for d in group if d in known.index]
+        size = {d: int(known.at[d, "n_shingles"]) for d in stored}
+        exact = sets(d for d in group if d not in size)
+        size.update({d: len(exact[d]) for d in group if d not in size})
+        main = max(group, key=lambda d: (size[d], d))
+        # (a main document read afresh may have a new text: then every member is measured again)
+        same_main = main in known.index
+        measured = {
+            d: float(known.at[d, "containment"]) for d in stored if same_main and known.at[d, "report_id"] == main
+        }
+        exact = sets([main, *(d for d in group if d not in measured)])
         parts.append(
             pd.DataFrame(
                 {
@@ -240,8 +255,10 @@ def _groups(
                     "report_id": main,
                     "is_primary": [d == main for d in group],
                     "n_versions": len(group),
-                    "containment": [_containment(exact[d], exact[main]) for d in group],
-                    "n_shingles": [len(exact[d]) for d in group],
+                    "containment": [
+                        measured[d] if d in measured else _containment(exact[d], exact[main]) for d in group
+                    ],
+                    "n_shingles": [size[d] for d in group],
                 }
             )
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -110,6 +111,8 @@ def test_publish_grouping_primary_is_the_fullest_version() -> None:
         ({"a": REPORT, "b": REPORT[30:200], "c": OTHER}, {"b": REPORT[30:200], "c": OTHER}),  # the full one leaves
         ({"a": REPORT, "b": REPORT[30:200]}, {"a": REPORT, "b": REPORT[30:200], "d": REPORT[100:]}),
         ({"a": OTHER}, {"a": OTHER, "e": ""}),
+        # a longer version arrives and becomes the main one: every member is measured against it
+        ({"a": REPORT[:150], "b": REPORT[20:150]}, {"a": REPORT[:150], "b": REPORT[20:150], "f": REPORT}),
         # b-c was never confirmed (a already joined them); a leaves, and b-c must be looked up again
         ({"a": REPORT, "b": REPORT[:120], "c": REPORT[30:]}, {"b": REPORT[:120], "c": REPORT[30:]}),
     ],
@@ -125,6 +128,23 @@ def test_publish_grouping_refreshed_equals_grouping_rebuilt(before: dict[str, st
         pd.testing.assert_frame_equal(
             a.sort_values(order).reset_index(drop=True), b.sort_values(order).reset_index(drop=True), check_dtype=False
         )
+
+
+def test_publish_grouping_reads_only_the_new_version_and_the_main_one() -> None:
+    """A version joining a group whose main document stays: the kept members' sizes and
+    containments are taken over, so only the new text and the main one's are read."""
+    before = {"a": REPORT, "b": REPORT[30:200], "c": REPORT[10:180], "d": OTHER}
+    after = {**before, "e": REPORT[50:220]}
+    read: list[str] = []
+
+    def shingles_of(ids: list[str]) -> dict[str, np.ndarray]:
+        read.extend(ids)
+        return {d: shingle_hashes(after[d]) for d in ids}
+
+    previous = _grouping(before)
+    refreshed = group_reports(sorted(after), shingles_of, {"e"}, previous)
+    assert sorted(set(read)) == ["a", "e"]
+    pd.testing.assert_frame_equal(refreshed.groups, _grouping(after).groups, check_dtype=False)
 
 
 @pytest.mark.parametrize(
