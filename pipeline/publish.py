@@ -70,10 +70,11 @@ DOCUMENT_LEVEL = ("documents", "passages", "indicators", "tokens", "mentions")
 CORPUS_LEVEL = ("reports", "figures", "panel")
 PUBLISHED = (*DOCUMENT_LEVEL, *CORPUS_LEVEL, "ingest_errors", "runs")
 CSV_TABLES = ("documents", "passages", "indicators", "mentions", *CORPUS_LEVEL, "ingest_errors", "runs")
-# The workbook holds what an analyst opens in Excel: the figures and the documents. The text-level
-# tables (passages, mentions, tokens) are in csv/ and Parquet: at 2,000 reports passages and mentions were
-# half the workbook's cells and most of a one-report refresh's time.
-WORKBOOK_TABLES = ("reports", "figures", "panel", "documents", "indicators", "ingest_errors", "runs")
+# The workbook holds what an analyst opens in Excel: the distinct figures with their evidence, the
+# panel, the reports and documents. Every mention of a figure (`indicators`) and the text-level
+# tables (passages, mentions, tokens) are in csv/ and Parquet: the indicators sheet, 170,000 rows at
+# 10,000 bench reports, took most of the workbook's 6 s in a one-report refresh.
+WORKBOOK_TABLES = ("reports", "figures", "panel", "documents", "ingest_errors", "runs")
 # Threads writing a snapshot's files (Parquet, CSV, DuckDB, the workbook) beside the one drawing the
 # report: two, one per core of the machine the bench runs on.
 WRITER_THREADS = 2
@@ -250,31 +251,27 @@ def build_tables(
 # Written as a folder of Parquet parts, one per first hex digit of doc_id (`part-0` .. `part-f`):
 # doc ids are hex digests, so a part holds about a sixteenth of the documents and the parts in name
 # order are the table in doc_id order. A refresh rewrites the parts holding a document that changed
-# and hard-links the others from the previous snapshot, and no step holds the whole table: tokens
-# are hundreds of rows per report (8 million at 10,000 reports), and as one table they were most
-# of publish's memory and of a one-report refresh's time.
-PARTED_TABLES = ("tokens",)
-# The parts' Arrow types (the per-document files' types, and `source`): a part whose documents all
-# lack a value would otherwise be typed null and not read back together with the others.
-PART_SCHEMAS = {
-    "tokens": pa.schema(
-        [
-            ("doc_id", pa.large_string()),
-            ("passage_id", pa.int64()),
-            ("sentence_id", pa.int64()),
-            ("token_id", pa.int64()),
-            ("token", pa.large_string()),
-            ("pos", pa.large_string()),
-            ("raw_start", pa.int64()),
-            ("raw_end", pa.int64()),
-            ("source", pa.large_string()),
-        ]
-    )
-}
+# and hard-links the others from the previous snapshot; the table's CSV is the parts' CSV rows one
+# after the other, an unchanged part's bytes copied from the previous CSV. No step holds a whole
+# table: at 10,000 reports these are 8 million token rows, 300,000 passages with their text and
+# 600,000 mentions, and as whole tables they were most of publish's memory and of a one-report
+# refresh's time (25 s there).
+PARTED_TABLES = ("passages", "tokens", "mentions")
 
 
 def part_key(doc_id: str) -> str:
     return doc_id[:1]
+
+
+def _part_rows(layout: store.Layout, name: str, doc_ids: list[str], records: dict[str, Any]) -> pa.Table | None:
+    """The documents' rows of a parted table, read from their per-document files; tokens stay in
+    Arrow (hundreds of rows per report), the others take the pandas steps of `_fresh_rows`."""
+    if name == "tokens":
+        table = store.concat_document_arrow(layout, name, doc_ids)
+    else:
+        rows = _fresh_rows(layout, name, doc_ids, records) if doc_ids else pd.DataFrame()
+        table = store.to_arrow(rows) if len(rows) else None
+    return table.replace_schema_metadata(None) if table is not None else None
 
 
 def write_parted_table(
@@ -291,7 +288,6 @@ def write_parted_table(
     from there; another is its previous rows of kept documents and the fresh documents' rows, in
     doc_id order. The fresh rows are checked against the contract (kept rows held it when published)."""
     records = manifest["documents"]
-    schema = PART_SCHEMAS[name]
     by_part: dict[str, list[str]] = {}
     for d in sorted(d for d, r in records.items() if readable(r)):
         by_part.setdefault(part_key(d), []).append(d)
@@ -309,9 +305,8 @@ def write_parted_table(
             continue
         kept = {d for d in ids if d not in fresh_ids} if old_part is not None else set()
         new_ids = [d for d in ids if d not in kept]
-        new = store.concat_document_arrow(layout, name, new_ids)
+        new = _part_rows(layout, name, new_ids, records)
         if new is not None:
-            new = new.replace_schema_metadata(None)
             check_contract(name, _with_source(new, records).to_pandas())
         before = _in_doc_order(store.read_arrow(old_part).replace_schema_metadata(None)) if kept and old_part else None
         pieces = _spliced(before, new, ids, set(new_ids)) if before is not None else [new] if new is not None else []
@@ -319,13 +314,13 @@ def write_parted_table(
         if pieces:
             # `source` set for every row: a kept document's primary source may have changed (renamed)
             table = _with_source(pa.concat_tables(pieces, promote_options="permissive"), records)
-            store.write_parquet(table.select(schema.names).cast(schema), path)
+            store.write_parquet(table, path)
             changed.append(path)
     if not any(target.iterdir()):
         # no rows at all: one empty part keeps the table's columns
-        store.write_parquet(schema.empty_table(), target / "part-0.parquet")
+        store.write_parquet(store.to_arrow(empty_table(name)), target / "part-0.parquet")
         changed.append(target / "part-0.parquet")
-    return store.PartedTable(target, tuple(changed), schema)
+    return store.same_schema_parts(target, changed)
 
 
 def _runs(table: pa.Table) -> dict[str, tuple[int, int]]:
@@ -349,11 +344,13 @@ def _in_doc_order(table: pa.Table) -> pa.Table:
 def _with_source(table: pa.Table, records: dict[str, Any]) -> pa.Table:
     """`source` (the primary source of the row's document) set from the manifest, the rows in runs
     by document: the source array of the runs repeated over their lengths."""
-    table = table.drop_columns([c for c in ("source",) if c in table.column_names])
     runs = _runs(table)
     lengths = [b - a for a, b in runs.values()]
     sources = pa.array([records[d]["sources"][0] for d in runs], pa.large_string())
-    return table.append_column("source", sources.take(pa.array(np.repeat(np.arange(len(runs)), lengths))))
+    column = sources.take(pa.array(np.repeat(np.arange(len(runs)), lengths)))
+    if "source" in table.column_names:  # in its place among the columns
+        return table.set_column(table.column_names.index("source"), "source", column)
+    return table.append_column("source", column)
 
 
 def _spliced(before: pa.Table, new: pa.Table | None, doc_ids: list[str], fresh: set[str]) -> list[pa.Table]:
@@ -381,6 +378,16 @@ def _spliced(before: pa.Table, new: pa.Table | None, doc_ids: list[str], fresh: 
     if span is not None:
         pieces.append(before.slice(span[0], span[1] - span[0]))
     return pieces
+
+
+def report_passages(passages: store.PartedTable, figures: pd.DataFrame) -> pd.DataFrame:
+    """The passages as the report reads them: every passage's kind and themes, and the text of
+    the documents whose figures its evidence view shows (not the whole corpus's text)."""
+    from pipeline.report_html import evidence_documents
+
+    light = passages.read(["doc_id", "passage_id", "kind", "themes"])
+    text = passages.read(["doc_id", "passage_id", "text"], evidence_documents(figures))
+    return light.merge(text, on=["doc_id", "passage_id"], how="left")
 
 
 # --- what changed since the previous snapshot ----------------------------------------------------
@@ -734,19 +741,35 @@ def publish(
                 writes.append(partial(store.write_csv, table, building / "csv" / f"{name}.csv"))
         with ThreadPoolExecutor(max_workers=WRITER_THREADS) as pool:
             written = [pool.submit(write) for write in writes]
-            charts = draw_charts(tables)
+            parted_csv = {
+                name: pool.submit(
+                    store.write_parted_csv,
+                    parted[name],
+                    building / "csv" / f"{name}.csv",
+                    snapshot / "csv" / f"{name}.csv" if snapshot and snapshot_for_rows else None,
+                    previous_state.get("csv_parts", {}).get(name, {}),
+                )
+                for name in PARTED_TABLES
+                if name in CSV_TABLES
+            }
+            # The report reads of the passages their kinds and themes, and the shown figures' texts.
+            shown = {**tables, "passages": report_passages(parted["passages"], tables["figures"])}
+            charts = draw_charts(shown)
             for chart_name, svg in charts.items():
                 store.write_text(svg, building / "charts" / f"{chart_name}.svg")
             changes_md = change_report_markdown(run_id, docs_changed, figures, errors)
-            report = render_report(tables, charts, changes_md, run_id, layout, manifest)
+            report = render_report(shown, charts, changes_md, run_id, layout, manifest)
             store.write_text(report, building / "report.html")
             store.write_text(changes_md, building / "changes.md")
             for future in written:
                 future.result()  # a failure is raised when the pool has stopped: nothing is switched in
+            csv_ranges = {name: future.result() for name, future in parted_csv.items()}
         changes = pd.concat([docs_changed.assign(kind="document"), figures.assign(kind="figure")], ignore_index=True)
         store.write_csv(changes, building / "changes.csv")
         for part in NEAR_DUPLICATE_PARTS:
             store.write_parquet(getattr(near, part), building / NEAR_DUPLICATES / f"{part}.parquet")
+        # where each part's rows are in its CSV, for the next publish to copy them
+        state["csv_parts"] = csv_ranges
         store.write_json(state, building / "state.json")
         new_snapshot = store.switch_snapshot(layout, building, PUBLISHED)
         store.append_run(layout, run_row)

@@ -57,10 +57,12 @@ def place_label(row: Any) -> str:
 
 def theme_shares(passages: pd.DataFrame) -> pd.DataFrame:
     """Share of body passages that discuss each theme."""
-    body = passages[passages.kind == "body"] if "kind" in passages else passages
+    themes_column = passages.get("themes", pd.Series(dtype=object, index=passages.index))
+    # only the themes column is filtered: filtering the whole frame copied every passage's text
+    body = themes_column[passages.kind == "body"] if "kind" in passages else themes_column
     n = len(body)
     counts = {t: 0 for t in THEME_NAMES}
-    for themes in body.get("themes", pd.Series(dtype=object)):
+    for themes in body:
         items = themes.tolist() if hasattr(themes, "tolist") else themes
         for t in items if isinstance(items, list | tuple) else []:
             counts[str(t)] = counts.get(str(t), 0) + 1
@@ -179,12 +181,17 @@ def _highlight(passage: str, sentence: str, figure: str) -> str:
     return f"{html.escape(before)}<mark>{inner}</mark>{html.escape(after)}"
 
 
+def evidence_documents(figures: pd.DataFrame) -> set[str]:
+    """The documents whose figures the evidence view shows (their passages' text is read)."""
+    return set(figures.head(MAX_EVIDENCE).doc_id)
+
+
 def evidence_view(tables: dict[str, pd.DataFrame]) -> str:
     figures, indicators, passages = tables["figures"], tables["indicators"], tables["passages"]
     if figures.empty:
         return "<p>(no figures)</p>"
     shown = figures.head(MAX_EVIDENCE)
-    docs = set(shown.doc_id)  # index only the shown documents' rows, not the whole corpus's
+    docs = evidence_documents(figures)  # index only the shown documents' rows, not the whole corpus's
     ind = indicators[indicators.doc_id.isin(docs)].set_index(["doc_id", "raw_start", "raw_end", "indicator"])
     text = (
         passages[passages.doc_id.isin(docs)].set_index(["doc_id", "passage_id"]).text

@@ -23,7 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,60 @@ class PartedTable:
 
         files = self.changed if changed_only else tuple(sorted(self.folder.glob("part-*.parquet")))
         return ds.dataset([str(f) for f in files], schema=self.schema, format="parquet")
+
+    def read(self, columns: list[str], doc_ids: set[str] | None = None) -> pd.DataFrame:
+        """Some columns of the whole table, or of some documents' rows only."""
+        import pyarrow.dataset as ds
+
+        where = None
+        if doc_ids is not None:
+            kind = self.schema.field("doc_id").type
+            if not doc_ids or pa.types.is_null(kind):  # (a table without rows has untyped columns)
+                return self.schema.empty_table().select(columns).to_pandas()
+            where = ds.field("doc_id").isin(pa.array(sorted(doc_ids), kind))
+        return self.dataset().to_table(columns=columns, filter=where).to_pandas()
+
+
+def same_schema_parts(folder: Path, changed: list[Path]) -> PartedTable:
+    """The parts under `folder` as one table: their schemas unified (a column no row of a part
+    fills is typed null there), and a part whose schema differs rewritten to it, so pandas, pyarrow
+    and DuckDB read the folder as one table. Reading a part's schema reads only its footer."""
+    parts = sorted(folder.glob("part-*.parquet"))
+    schemas = {p: pq.read_schema(p).remove_metadata() for p in parts}
+    schema = pa.unify_schemas(list(schemas.values()), promote_options="permissive")
+    rewritten = list(changed)
+    for p, own in schemas.items():
+        if not own.equals(schema):
+            write_parquet(pq.read_table(p).cast(schema), p)  # a new file: a linked part stays as it was
+            rewritten.append(p)
+    return PartedTable(folder, tuple(sorted(set(rewritten))), schema)
+
+
+def write_parted_csv(
+    table: PartedTable, target: Path, previous: Path | None, previous_ranges: dict[str, list[int]]
+) -> dict[str, list[int]]:
+    """The table as one CSV (as `write_csv`): the header, then each part's rows in part order. A part
+    not rewritten by this publish has the same rows as before: its bytes are copied from the
+    previous CSV (`previous_ranges`: part name -> [offset, length] there); the others are
+    written. Returns this CSV's ranges."""
+    ranges: dict[str, list[int]] = {}
+    changed = set(table.changed)
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    with ExitStack() as files, atomic_path(target) as tmp:
+        out = files.enter_context(open(tmp, "wb"))
+        old = files.enter_context(open(previous, "rb")) if previous is not None and previous.is_file() else None
+        out.write(codecs.BOM_UTF8)
+        pacsv.write_csv(csv_ready(table.schema.empty_table()), out, pacsv.WriteOptions(quoting_style="needed"))
+        for part in sorted(table.folder.glob("part-*.parquet")):
+            start = out.tell()
+            span = previous_ranges.get(part.name)
+            if part not in changed and old is not None and span is not None:
+                old.seek(span[0])
+                out.write(old.read(span[1]))
+            else:
+                pacsv.write_csv(csv_ready(pq.read_table(part).cast(table.schema)), out, options)
+            ranges[part.name] = [start, out.tell() - start]
+    return ranges
 
 
 def link_or_copy(source: Path, target: Path) -> None:

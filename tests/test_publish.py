@@ -78,18 +78,18 @@ def test_publish_documents_have_a_date_region_columns_and_display_names(sample_r
 def test_publish_workbook_has_a_sheet_per_table_and_a_data_dictionary(sample_run: Path) -> None:
     sheets = pd.read_excel(sample_run / "xuncha.xlsx", sheet_name=None, engine="calamine")
     assert next(iter(sheets)) == "data_dictionary"
-    assert {"documents", "indicators", "figures", "panel", "reports", "ingest_errors", "runs"} <= set(sheets)
+    assert set(sheets) == {"data_dictionary", "documents", "figures", "panel", "reports", "ingest_errors", "runs"}
     assert {"table", "column", "meaning"} <= set(sheets["data_dictionary"].columns)
     # Each sheet reads back to its Parquet table: same rows, values, Chinese names, lists as JSON.
-    for name in ("indicators", "figures", "documents"):
+    for name in ("figures", "documents"):
         table = pd.read_parquet(sample_run / f"{name}.parquet")
         sheet = sheets[name]
         assert list(sheet.columns) == list(table.columns) and len(sheet) == len(table)
         assert sheet.doc_id.tolist() == table.doc_id.tolist()
-    indicators = sheets["indicators"]
-    assert "发现问题数" in set(indicators.indicator_name)
-    parquet = pd.read_parquet(sample_run / "indicators.parquet")
-    assert np.allclose(indicators.value.astype(float), parquet.value.astype(float), equal_nan=True)
+    figures = sheets["figures"]
+    assert "发现问题数" in set(figures.indicator_name)
+    parquet = pd.read_parquet(sample_run / "figures.parquet")
+    assert np.allclose(figures.value.astype(float), parquet.value.astype(float), equal_nan=True)
     assert sheets["figures"].sources.map(json.loads).map(len).tolist() == sheets["figures"].n_sources.tolist()
 
 
