@@ -12,7 +12,7 @@ import pytest
 
 import pipeline
 from pipeline.cli import main
-from pipeline.reports import NearDuplicates, group_reports, region_columns, shingle_hashes
+from pipeline.reports import NearDuplicates, group_reports, region_columns, sentence_keys, shingle_hashes
 
 DUPLICATES = Path(__file__).parent / "corpora" / "duplicates"
 
@@ -128,6 +128,25 @@ def test_publish_grouping_refreshed_equals_grouping_rebuilt(before: dict[str, st
         pd.testing.assert_frame_equal(
             a.sort_values(order).reset_index(drop=True), b.sort_values(order).reset_index(drop=True), check_dtype=False
         )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "对12个单位开展巡察，发现问题35个。",
+            "对13个单位开展巡察,发现问题 36 个",
+            True,
+        ),  # figures and punctuation aside
+        ("对１２个单位开展巡察", "对3个单位开展巡察", True),  # full-width digits are digits too
+        ("完成率98.5%", "完成率100%", True),
+        ("对12个单位开展巡察", "对12个村开展巡察", False),  # negative: another sentence
+        ("第〇轮巡察", "第一轮巡察", False),  # negative: 〇 is a word character, not a digit
+    ],
+)
+def test_publish_sentence_keys_ignore_figures_and_punctuation(a: str, b: str, same: bool) -> None:
+    keys = sentence_keys(pd.Series([a, b]))
+    assert (keys[0] == keys[1]) is same
 
 
 def test_publish_grouping_reads_only_the_new_version_and_the_main_one() -> None:
