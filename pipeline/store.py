@@ -78,11 +78,13 @@ class PartedTable:
     changed: tuple[Path, ...]
     schema: pa.Schema
 
-    def dataset(self, changed_only: bool = False) -> Any:
+    def files(self, changed_only: bool = False) -> list[str]:
+        return [str(f) for f in (self.changed if changed_only else sorted(self.folder.glob("part-*.parquet")))]
+
+    def dataset(self) -> Any:
         import pyarrow.dataset as ds
 
-        files = self.changed if changed_only else tuple(sorted(self.folder.glob("part-*.parquet")))
-        return ds.dataset([str(f) for f in files], schema=self.schema, format="parquet")
+        return ds.dataset(self.files(), schema=self.schema, format="parquet")
 
     def read(self, columns: list[str], doc_ids: set[str] | None = None) -> pd.DataFrame:
         """Some columns of the whole table, or of some documents' rows only."""
@@ -248,8 +250,8 @@ def write_duckdb(
 
 # DuckDB's buffer pool, which by default may take most of the machine's memory: loading the 1,000
 # bench reports' tables raised publish's peak by 480 MB. Past this limit it writes to its temporary
-# folder (beside the database) instead.
-DUCKDB_MEMORY_LIMIT = "256MB"
+# folder (beside the database) instead; 256 MB ran out loading 10,000 reports' tokens.
+DUCKDB_MEMORY_LIMIT = "512MB"
 
 
 def _connect(path: Path) -> Any:
@@ -270,18 +272,27 @@ def _fill_duckdb(
         if unchanged is not None:
             con.register("unchanged_docs", pd.DataFrame({"doc_id": sorted(unchanged)}, dtype=object))
         for name, table in tables.items():
-            if unchanged is not None and name in document_tables and name in existing:
-                con.execute(f'DELETE FROM "{name}" WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)')
-                # a parted table's new rows are all in the parts this publish wrote (DuckDB scans them)
-                con.register("incoming", table.dataset(changed_only=True) if isinstance(table, PartedTable) else table)
-                con.execute(
-                    f'INSERT INTO "{name}" BY NAME SELECT * FROM incoming'
-                    " WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)"
-                )
+            update = unchanged is not None and name in document_tables and name in existing
+            if isinstance(table, PartedTable):
+                # DuckDB reads the parts itself: through an Arrow dataset the 8 million token rows of
+                # 10,000 bench reports took 1 GB, past DuckDB's memory limit; read_parquet 0.3 GB.
+                # A parted table's new rows are all in the parts this publish wrote.
+                files = ", ".join("'" + f.replace("'", "''") + "'" for f in table.files(changed_only=update))
+                source = f"read_parquet([{files}])" if files else None
             else:
-                con.register("incoming", table.dataset() if isinstance(table, PartedTable) else table)
-                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
+                con.register("incoming", table)
+                source = "incoming"
+            if update:
+                con.execute(f'DELETE FROM "{name}" WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)')
+                if source is not None:
+                    con.execute(
+                        f'INSERT INTO "{name}" BY NAME SELECT * FROM {source}'
+                        " WHERE doc_id NOT IN (SELECT doc_id FROM unchanged_docs)"
+                    )
+            else:
+                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM {source}')
+            if source == "incoming":
+                con.unregister("incoming")
         for name, query in (views or {}).items():
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {query}')
         con.execute("CHECKPOINT")
