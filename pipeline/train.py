@@ -74,10 +74,14 @@ class Recipe:
     0.752 (0.757), unseen2 0.882 under 0.884; cuts on all, real ones 0.765 (0.773), four sets under;
     cuts on our passages 0.748 (0.758), moved towards the real ones by 0.5: 0.752 (0.765), eval 0.840;
     by 0.7: 0.755 (0.760), unseen4 and eval under. Kept: cuts on our passages moved 0.3 of the way,
-    0.751 (0.765), every own set above its floor. The pooled gap to the four-round recipe is the
-    digitalization cut alone (0.6 against 0.4: 2 of 15 real passages); every other theme's pooled F1 is
-    within 0.01. Jieba words (domain lexicon) beside the character n-grams: 0.755 (0.766) with cuts on
-    all halfway (eval 0.843 under its floor), 0.752 (0.763) with cuts on ours halfway: no gain, not kept.
+    0.751 (0.765), every own set above its floor. The pooled gap to the four-round recipe is mostly the
+    digitalization cut (0.6 against 0.4: 3 of 15 real passages), then coordination (0.684 -> 0.673); the
+    other themes move by 0.01 or less. Jieba words (domain lexicon) beside the character n-grams: 0.755
+    (0.766) with cuts on all halfway (eval 0.843 under its floor), 0.752 (0.763) with cuts on ours
+    halfway: no gain, not kept. A linear SVM (C 0.5, margin x3 through a sigmoid) averaged half and half
+    with the regression: 0.765 (0.770) with the kept cuts but unseen2 0.878 under its floor, 0.766 (0.771)
+    with cuts on all halfway (unseen2 0.873, eval 0.845 under): within noise, not kept. Real weight 3 with
+    the kept cuts: 0.752 (0.768), unseen4 0.916 (0.003 above its floor): within noise, not kept.
 
     Four rounds (2026-12-07; mean macro-F1 of the rounds left out, pooled in brackets; every variant
     differs from the others by less than the noise of one round, where digitalization has 4 passages):
