@@ -94,9 +94,10 @@ lint: $(INSTALLED) ## ruff and mypy
 evaluate: $(INSTALLED) | $(MODEL)/meta.json ## score extraction, themes and furniture against the gold sets
 	$(PY) -m pipeline evaluate $(addprefix --gold ,$(GOLD_SETS)) $(if $(wildcard $(EVAL_GOLD)),--gold $(EVAL_GOLD)) $(if $(wildcard $(REAL)/rounds.json),--real $(REAL)) --work build/evaluate --json build/evaluate/scores.json
 
-# 1,000 synthetic reports timed stage by stage (local) and end to end (local and Dask), 2,000 end to
-# end (local): under 25 min on 2 cores. The issue's sizes: make bench BENCH_REPORTS=1000,10000 (longer).
-BENCH_REPORTS ?= 1000,2000
+# 1,000 synthetic reports timed stage by stage (local) and end to end (local and Dask), 10,000 end to
+# end (local), then a refresh with nothing changed and one with a report added at each size: 12 min on
+# 2 cores, 2026-12-07. Smaller sizes for a quick look: make bench BENCH_REPORTS=1000.
+BENCH_REPORTS ?= 1000,10000
 bench: $(INSTALLED) ## throughput per stage and end to end (local, Dask) against bare jieba.lcut; refresh times
 	$(PY) -m pipeline bench --input corpora/sample/raw --reports $(BENCH_REPORTS)
 
