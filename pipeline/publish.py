@@ -175,13 +175,20 @@ def fingerprint(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(record.get("stages", {}), sort_keys=True).encode()).hexdigest()[:16]
 
 
-def part_unchanged(old: dict[str, Any], records: dict[str, Any], unchanged: set[str], key: str) -> bool:
-    """Whether one part's rows are the previous snapshot's: the same documents, each readable one
-    with unchanged rows (`unchanged_rows`), each unreadable one as it was."""
-    now = {d for d in records if part_key(d) == key}
-    if now != {d for d in old if part_key(d) == key}:
-        return False
-    return all(d in unchanged if readable(records[d]) else old[d]["fp"] == fingerprint(records[d]) for d in now)
+def unchanged_parts(old: dict[str, Any], records: dict[str, Any], unchanged: set[str]) -> set[str]:
+    """The parts whose rows are the previous snapshot's: the same documents, each readable one with
+    unchanged rows (`unchanged_rows`), each unreadable one as it was."""
+    members: dict[str, tuple[set[str], set[str]]] = {}
+    for d in old:
+        members.setdefault(part_key(d), (set(), set()))[0].add(d)
+    for d in records:
+        members.setdefault(part_key(d), (set(), set()))[1].add(d)
+    return {
+        key
+        for key, (before, now) in members.items()
+        if before == now
+        and all(d in unchanged if readable(records[d]) else old[d]["fp"] == fingerprint(records[d]) for d in now)
+    }
 
 
 def ingest_error_rows(manifest: dict[str, Any]) -> pd.DataFrame:
@@ -718,7 +725,7 @@ def publish(
             check_contract(name, checked)
         building = store.new_snapshot_dir(layout, run_id)
         unchanged = unchanged_rows(manifest, previous_state, fresh)
-        same_part = partial(part_unchanged, previous_state.get("documents", {}), records, unchanged)
+        same_part = unchanged_parts(previous_state.get("documents", {}), records, unchanged).__contains__
         parted = {
             name: write_parted_table(
                 layout, name, manifest, fresh, snapshot_for_rows, same_part, building / f"{name}.parquet"
