@@ -224,3 +224,31 @@ def test_publish_spliced_rows_equal_filtering_and_sorting(
     kept = old.filter(pc.is_in(old["doc_id"], pa.array([d for d in doc_ids if d not in fresh])))
     want = pa.concat_tables([kept, new] if fresh else [kept]).sort_by([("doc_id", "ascending")])  # stable
     assert got.to_pylist() == want.to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns"),
+    [
+        ({"doc_id": ["a", "a"], "text": ["长文本一", "长文本二"], "n": [1, 2]}, ["doc_id", "n"]),
+        ({"doc_id": ["a"], "text": ["长文本"], "n": [1]}, None),  # every column
+        ({"doc_id": [], "text": [], "n": []}, ["doc_id"]),  # negative: no rows still means only the chosen columns
+    ],
+)
+def test_publish_read_ipc_reads_the_chosen_columns(
+    tmp_path: Path, rows: dict[str, list[object]], columns: list[str] | None
+) -> None:
+    from pipeline.store import read_ipc
+
+    table = pa.table(
+        {
+            "doc_id": pa.array(rows["doc_id"], pa.string()),
+            "text": pa.array(rows["text"], pa.string()),
+            "n": pa.array(rows["n"], pa.int64()),
+        }
+    )
+    path = tmp_path / "doc.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    got = read_ipc(path, columns)
+    assert got.column_names == (columns or table.column_names)
+    assert got.to_pylist() == table.select(columns or table.column_names).to_pylist()
