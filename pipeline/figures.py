@@ -24,6 +24,7 @@ ROLE_RULES = (
     "back_reference",
     "breakdown_in_sentence",
     "breakdown_next_sentence",
+    "breakdown_in_brackets",
     "items_sum_to_total",
     "items_under_previous_total",
     "items_sum_to_earlier_total",
@@ -305,6 +306,22 @@ def _enumerated_total(
     return None
 
 
+OPEN_BRACKET = re.compile(r"[(（][^()（）]*$")
+
+
+def _bracketed_under(f: _Figure, totals: list[_Figure]) -> _Figure | None:
+    """A figure inside brackets opened right after a total of its family (给予党纪处分9人(党内警告5人,
+    撤职1人…)): the brackets break that total down."""
+    bracket = OPEN_BRACKET.search(f.prefix)
+    if bracket is None:
+        return None
+    for g in reversed(totals):
+        between = f.prefix[len(g.prefix) : bracket.start()]
+        if len(g.prefix) < bracket.start() and len(between) <= 8 and not re.search(r"[，,；;。、]", between):
+            return g if _family(g.indicator) == _family(f.indicator) else None
+    return None
+
+
 # Below this a value recurring in a report is as likely another count (1 round, 0 people) as a restatement.
 RESTATED_MIN_VALUE = 10
 # A headline, sub-heading or one-line lead is shorter than this; the figure's main mention is in a longer passage.
@@ -320,8 +337,12 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
         key = (f.passage_id, f.sentence_id)
         same_sentence = by_sentence.setdefault(key, [])
         role: tuple[str, int | None, str] = ("total", None, "standalone")
+        totals_here = [g for g in same_sentence if out[g.index][0] == "total"]
+        bracketed = _bracketed_under(f, totals_here)
         if BACK_REFERENCE.search(f.prefix[-6:]):
             role = ("repeat", None, "back_reference")
+        elif bracketed is not None:
+            role = ("part", bracketed.start, "breakdown_in_brackets")
         else:
             cue = None
             for m in BREAKDOWN.finditer(f.prefix):

@@ -1242,3 +1242,53 @@ def test_extract_units_chosen_as_targets_are_planned() -> None:
     assert modalities("经研判,确定36个村(社区)为县委提级巡察对象") == ["planned"]
     # units that were the targets, with no choosing said, stay achieved
     assert modalities("2023年,36个村(社区)为县委提级巡察对象,均已完成巡察") == ["achieved"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the forms of a sanction listed in brackets after a total are each a count of people sanctioned
+        (
+            "给予党纪处分9人(党内警告4人,严重警告2人,留党察看1人,开除党籍2人)",
+            [("people_held_accountable", v) for v in (9, 4, 2, 1, 2)],
+        ),
+        (
+            "政务处分12人(警告3人,记过2人,记大过2人,降级1人,撤职2人,开除2人)",
+            [("people_held_accountable", v) for v in (12, 3, 2, 2, 1, 2, 2)],
+        ),
+        ("给予撤销党内职务处分1人", [("people_held_accountable", 1)]),
+        # brackets with counts right after a count open a breakdown: the count keeps the noun before it
+        ("发现问题30个(问责4人)", [("problems_found", 30), ("people_held_accountable", 4)]),
+        # a bracketed gloss with no count is part of the noun after it
+        ("共巡察15个(社区)村党组织", [("villages_inspected", 15)]),
+        # a warning that is no sanction, and an expulsion from school, are not
+        ("发出警告函3份", []),
+        ("向3家单位发出风险警告提示", []),
+        ("开除学籍2人", []),
+    ],
+)
+def test_extract_sanction_forms_of_round_6(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # problems as the inspection fed them back (groups, then items; or 反馈的/指出的): found, whatever
+        # the report then does with them
+        ("对巡察反馈的三大类9个问题,班子认真研究,抓好整改", [("problems_found", 9)]),
+        ("对照3个方面11项具体问题,逐条制定整改措施", [("problems_found", 11)]),
+        ("对巡察反馈的4个方面5项共12个问题,制定整改措施20条", [("problems_found", 12)]),
+        ("巡察组反馈的4大类15项问题已有13项整改完毕", [("problems_found", 15)]),
+        ("对巡察组指出的8个问题逐一明确责任人", [("problems_found", 8)]),
+        # negatives: a verb of rectification governs the count, or follows it
+        ("整改了4个方面12个问题", [("problems_resolved", 12)]),
+        ("巡视组反馈的18个问题全部整改到位", [("problems_resolved", 18)]),
+        # groups alone count nothing
+        ("反馈了4个方面的问题", []),
+    ],
+)
+def test_extract_problems_fed_back_in_rectification_reports_of_round_6(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

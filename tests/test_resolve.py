@@ -237,3 +237,21 @@ def test_resolve_since_a_congress_on_a_page_dated_early_in_the_year_ends_the_yea
     # later in the year, and for a plan, the page's year ends the range
     assert resolve_year("十八大以来,各巡视组累计开展", "", "", "", "2016-07-08", None).label == "2013-2016"
     assert resolve_year("十八大以来,中央巡视组将", "", "", "", "2016-02-24", None, planned=True).label == "2013-2016"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the forms of a sanction in brackets right after a total break it down; the next total stands alone
+        (
+            "整改中给予党纪处分9人(党内警告5人,开除党籍4人);政务处分6人(警告2人,撤职4人)。",
+            [("9", "total"), ("5", "part"), ("4", "part"), ("6", "total"), ("2", "part"), ("4", "part")],
+        ),
+        # negatives: brackets after a figure of another type, or opened far from the total
+        ("移交问题线索6条(问责4人)。", [("6", "total"), ("4", "total")]),
+        ("问责5人,其后整改期间又有多名干部受到处理(诫勉3人)。", [("5", "total"), ("3", "total")]),
+    ],
+)
+def test_resolve_role_of_a_breakdown_in_brackets(text: str, expected: list[tuple[str, str]]) -> None:
+    got = resolved(text)
+    assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == expected

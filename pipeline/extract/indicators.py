@@ -56,6 +56,8 @@ CUES: list[tuple[str, str]] = [
     (
         "account",
         r"问责|处分|追责|诫勉谈话|诫勉|组织处理|纪律处理|(党政纪|党纪政纪|党纪|政纪)处理|责令辞职|免职|撤职|"
+        # the forms of a sanction, as items of a breakdown (党纪处分9人(党内警告5人,留党察看1人…))
+        r"(党内)?(严重)?警告(?!函|牌|标|信|线|灯|教育)|记大过|记过|降级|撤销党内职务|留党察看|开除党籍|开除公职|开除(?!学籍)|"
         r"调整[^，,；;。\d]{0,8}干部|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
     ),
     # Verbs that govern a count of something else: the search for a cue stops here.
@@ -296,6 +298,10 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     """The counted noun after the measure word: up to a separator, a cue verb or another number
     (a separator inside brackets, as in 县(市、区), does not end it)."""
     tail = sentence[q.end : clause_end]
+    if re.match(r"[(（][^()（）]*?[\dXx]", tail):
+        # 移交问题线索6条(其中…4条), 处分9人(警告5人…): brackets with counts after the count open a breakdown,
+        # no noun (not a gloss: 69个(社区)村党组织)
+        return ""
     modifier = INSPECTED_MODIFIER.match(tail)
     if modifier:
         # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
@@ -733,6 +739,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)  # 8个县市开展了1轮巡察: the units ran the rounds themselves
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
+    if noun_cls == "problem" and _fed_back_problems(sentence[clause_start : q.start], after_noun):
+        return Seen(q, "problems_found", noun, "find", noun_cls)  # 对反馈的3个方面12个问题制定整改措施
     if noun_cls in ("problem", "task") and ITEMS_DONE_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 58项整改任务已完成53项: 58 is the whole, 53 the rectified part
     list_closed = (
@@ -867,6 +875,31 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
             return Seen(q, "problems_found", noun, "find", noun_cls)
         return Seen(q, None, noun, cue, noun_cls)
     return Seen(q, kind, noun, cue, noun_cls)
+
+
+# The problems an inspection fed back, as a rectification report names them: groups before the items
+# (4个方面13项具体问题, 5大类17项问题, 3个方面6项共11个问题) or 反馈的/指出的 before the count.
+GROUPED_ITEMS_BEFORE = re.compile(
+    r"[\d一二三四五六七八九十两]+\s*(个|大)?(方面|大类|类|板块)[^，,。；;\d]{0,4}([\d一二三四五六七八九十]+\s*项)?(共|共计|合计)?$"
+)
+FED_BACK_BEFORE = re.compile(r"(反馈|指出|提出|点出)的(主要|具体|突出)?$")
+RESOLVED_RIGHT_BEFORE = re.compile(
+    r"(立行立改|立查立改|整改|解决|纠正|整治|完成|办结)(了|到位|完毕)?[^，,。；;\d]{0,3}$"
+)
+
+
+def _fed_back_problems(before: str, after_noun: str) -> bool:
+    """Problems counted as the inspection fed them back: found, whatever the report then does with them;
+    not when a verb of rectification governs the count itself (整改了4个方面12个问题) or follows it
+    (反馈的38个问题全部整改到位: see POST_CUES); a count followed by its done part (…已有16项整改完毕) is the whole."""
+    grouped = GROUPED_ITEMS_BEFORE.search(before)
+    if grouped is None and not FED_BACK_BEFORE.search(before):
+        return False
+    if RESOLVED_RIGHT_BEFORE.search(before[: grouped.start()] if grouped else before):
+        return False
+    if ITEMS_DONE_AFTER.match(after_noun):
+        return True
+    return not any(c == "resolve" and pattern.match(after_noun) for c, pattern in POST_CUES)
 
 
 # Places counted without a measure word of their own (辽宁等4省, 湖北等4省市).
