@@ -46,7 +46,7 @@ CUES: list[tuple[str, str]] = [
         "inspect",
         r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
-    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集"),
+    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在"),
     ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
     ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
@@ -380,7 +380,9 @@ def _noun_prefix(text: str) -> str:
             depth += 1
         elif tok.token in ")）":
             depth = max(0, depth - 1)
-        elif depth == 0 and ((tok.pos[:1] in "vpcduf" and tok.pos != "vn") or NOT_NOUN.fullmatch(tok.token)):
+        elif depth == 0 and (
+            (tok.pos[:1] in "vpcduf" and tok.pos != "vn") or tok.pos == "ad" or NOT_NOUN.fullmatch(tok.token)
+        ):  # (an adjective used as an adverb, 问题认真整改, ends it too)
             break
         elif (
             depth == 0
@@ -882,23 +884,30 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
 GROUPED_ITEMS_BEFORE = re.compile(
     r"[\d一二三四五六七八九十两]+\s*(个|大)?(方面|大类|类|板块)[^，,。；;\d]{0,4}([\d一二三四五六七八九十]+\s*项)?(共|共计|合计)?$"
 )
-FED_BACK_BEFORE = re.compile(r"(反馈|指出|提出|点出)的(主要|具体|突出)?$")
-RESOLVED_RIGHT_BEFORE = re.compile(
-    r"(立行立改|立查立改|整改|解决|纠正|整治|完成|办结)(了|到位|完毕)?[^，,。；;\d]{0,3}$"
+FED_BACK_BEFORE = re.compile(
+    r"((反馈|指出|提出|点出)的(主要|具体|突出)?|(?<![面相绝核比应反])(针对|对照|对)(巡察组|巡视组|巡察|巡视)?)$"
 )
+RESOLVED_RIGHT_BEFORE = re.compile(r"(立行立改|立查立改|整改|解决|纠正|整治|完成|办结)(到位|完毕)?(了)?(各类)?$")
+DONE_AFTER = re.compile(r"^(已|均已|全部|立行立改|立查立改|即知即改|边巡边改|得到|获得)")
+CHECKED_AFTER = re.compile(r"^([及和、][^，,。；;]{0,30}?)?的?整改(情况|进展|进度|落实情况)")
 
 
 def _fed_back_problems(before: str, after_noun: str) -> bool:
-    """Problems counted as the inspection fed them back: found, whatever the report then does with them;
-    not when a verb of rectification governs the count itself (整改了4个方面12个问题) or follows it
-    (反馈的38个问题全部整改到位: see POST_CUES); a count followed by its done part (…已有16项整改完毕) is the whole."""
+    """Problems counted as the inspection fed them back: found, whatever the report then does with them
+    (对反馈的3个方面12个问题制定整改措施, 对12个问题认真进行了整改); not when a verb of rectification governs the
+    count itself (整改了4个方面12个问题) or follows it said done (反馈的38个问题全部整改到位, 对12个问题立行立改: see
+    POST_CUES), nor when only their rectification is checked; a count followed by its done part is the whole."""
     grouped = GROUPED_ITEMS_BEFORE.search(before)
-    if grouped is None and not FED_BACK_BEFORE.search(before):
+    fed = FED_BACK_BEFORE.search(before)
+    if grouped is None and fed is None:
         return False
-    if RESOLVED_RIGHT_BEFORE.search(before[: grouped.start()] if grouped else before):
+    lead = before[: grouped.start()] if grouped else before[: fed.start()] if fed else before
+    if RESOLVED_RIGHT_BEFORE.search(lead) and not re.search(r"(对|针对|对照)[^，,。；;]{0,12}$", lead):
         return False
     if ITEMS_DONE_AFTER.match(after_noun):
         return True
+    if DONE_AFTER.match(after_noun) or CHECKED_AFTER.match(after_noun):
+        return False
     return not any(c == "resolve" and pattern.match(after_noun) for c, pattern in POST_CUES)
 
 
