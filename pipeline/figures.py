@@ -35,6 +35,7 @@ YEAR_RULES = (
     "sentence_years",
     "since_year",
     "since_congress",
+    "years_up_to_now",
     "central_round",
     "central_term",
     "to_date",
@@ -45,6 +46,7 @@ YEAR_RULES = (
     "heading_year",
     "title_year",
     "document_year",
+    "rectification_to_date",
     "published_year",
     "document_latest",
     "none",
@@ -124,6 +126,27 @@ def _relative(prefix: str, title_year: int | None, published: str, planned: bool
     if THIS_YEAR.search(prefix):
         return Year(ref, ref, "relative_this_year")
     return None
+
+
+# 五年来, 两年来, 近三年来: the last N years up to the page's year.
+YEARS_UP_TO_NOW = re.compile(r"(?<![\d〇零一二三四五六七八九十百])([两二三四五六七八九十]|\d{1,2})年(?:多)?来")
+
+
+def _years_up_to_now(prefix: str, title_year: int | None, published: str, planned: bool) -> Year | None:
+    """五年来,中央巡视组共开展了12轮巡视 on a page of 2017: 2013–2017 (on a page dated January or February,
+    the N years up to the year before, as 全年 in `_relative`)."""
+    found = list(YEARS_UP_TO_NOW.finditer(prefix))
+    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
+    if not found or not (title_year or pub):
+        return None
+    n_text = found[-1].group(1)
+    n = int(n_text) if n_text.isdigit() else "一二三四五六七八九十".find(n_text) + 1 or 2  # 两 → 2
+    if not 2 <= n <= 10:
+        return None
+    ref = title_year or int(pub.group(1))  # type: ignore[union-attr]
+    if title_year is None and pub and int(pub.group(2)) <= 2 and not planned:
+        ref -= 1
+    return Year(ref - n + 1, ref, "years_up_to_now")
 
 
 def _since(start: int, end: int, title_year: int | None, published: str, doc_latest: int | None) -> Year:
@@ -215,6 +238,7 @@ def resolve_year(
     before_in_document: str = "",
     doc_latest: int | None = None,
     planned: bool = False,
+    rectification_result: bool = False,
 ) -> Year:
     """The year(s) a figure covers, from the words before it in its sentence, the sentences before
     it in its passage, its section heading, the passages before it, and the document's title and date."""
@@ -226,6 +250,9 @@ def resolve_year(
             if SINCE.match(text[at:]):
                 return _since(start, end, title_year, published, doc_latest)
             return Year(start, end, "sentence_year" if start == end else "sentence_years")
+    span = _years_up_to_now(prefix, title_year, published, planned)
+    if span:
+        return span
     congress = list(CONGRESS_SINCE.finditer(prefix))
     after_congress = prefix[congress[-1].end() :] if congress else ""
     if congress and not (THIS_YEAR.search(after_congress) or LAST_YEAR.search(after_congress)):
@@ -261,6 +288,12 @@ def resolve_year(
         return Year(title_year, title_year, "title_year")
     found = _years_before(before_in_document)
     if found:
+        month = re.match(r"(?:19|20)\d\d-(\d\d)", published or "")
+        if rectification_result and pub_year is not None and pub_year > found[1] and month and int(month.group(1)) > 2:
+            # A result of rectification (people sanctioned, rules made, problems fixed) whose only year is the
+            # inspection's, named in an earlier passage, on a page dated in a later year: the rectification ran
+            # from then to the page's date (not on a year-end summary dated January or February).
+            return Year(found[0], pub_year, "rectification_to_date")
         return Year(found[0], found[1], "document_year")
     if pub_year is not None:
         # A page dated January or February with no year of its own reports on the year before
@@ -272,6 +305,10 @@ def resolve_year(
     if doc_latest is not None:
         return Year(doc_latest, doc_latest, "document_latest")
     return NO_YEAR
+
+
+# What a unit's rectification yields: a year named only for the inspection does not bound these.
+RECTIFICATION_RESULTS = frozenset({"people_held_accountable", "rules_established", "problems_resolved"})
 
 
 @dataclass
@@ -571,6 +608,7 @@ def resolve(
                 text[: passage_start.get(key[0], 0)],
                 doc_latest,
                 modalities[i] == "planned",
+                str(rows["indicator"][i]) in RECTIFICATION_RESULTS,
             )
         )
     roles = _role_rows(figures)

@@ -255,3 +255,56 @@ def test_resolve_since_a_congress_on_a_page_dated_early_in_the_year_ends_the_yea
 def test_resolve_role_of_a_breakdown_in_brackets(text: str, expected: list[tuple[str, str]]) -> None:
     got = resolved(text)
     assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_in_document", "published", "result", "label", "rule"),
+    [
+        # a rectification result whose only year is the inspection's, on a page of a later year: up to the page
+        (
+            "在整改工作中,给予党纪处分",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2025-06-10",
+            True,
+            "2024-2025",
+            "rectification_to_date",
+        ),
+        # negatives: not a result of rectification; a page of the same year; a year-end page of January
+        (
+            "巡视组共发现问题",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2025-06-10",
+            False,
+            "2024",
+            "document_year",
+        ),
+        (
+            "在整改工作中,给予党纪处分",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2024-11-10",
+            True,
+            "2024",
+            "document_year",
+        ),
+        (
+            "在整改工作中,给予党纪处分",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2025-01-10",
+            True,
+            "2024",
+            "document_year",
+        ),
+        # the last N years up to the page's year (on a page of January, up to the year before)
+        ("五年来,中央巡视组共开展了", "", "2017-09-29", False, "2013-2017", "years_up_to_now"),
+        ("两年来,已完成", "", "2023-01-13", False, "2021-2022", "years_up_to_now"),
+        # negatives: a year of its own wins; no date, no span; a span longer than a decade is not read
+        ("2020年来,已完成", "", "2023-05-13", False, "2020", "sentence_year"),
+        ("五年来,共开展了", "", "", False, "", "none"),
+        ("十五年来,共开展了", "", "2023-05-13", False, "2023", "published_year"),
+    ],
+)
+def test_resolve_year_of_rectification_results_and_the_last_n_years(
+    prefix: str, before_in_document: str, published: str, result: bool, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, "", "", "", published, None, before_in_document, rectification_result=result)
+    assert (year.label, year.rule) == (label, rule)
