@@ -1302,3 +1302,37 @@ def test_extract_problems_fed_back_in_rectification_reports_of_round_6(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a place's own bodies inspected, one per place: the places count the units
+        ("配合省委巡视对6个县的纪委监委机关、组织部门、巡察机构开展提级巡察", [("orgs_inspected", 6)]),
+        ("派出3个组交叉巡察3个县区的民政局", [("orgs_inspected", 3)]),
+        # the inspection named as a political check-up after the places
+        ("完成对9个省直部门、40个县(市、区)的“政治体检”", [("orgs_inspected", 9), ("orgs_inspected", 40)]),
+        # counted while being inspected (在巡视…中), and as the units a round's feedback went to
+        ("8个组在巡视16个县(市、区)中,发出测评表2000张", [("orgs_inspected", 16)]),
+        ("首批反馈的6家单位包括甲省、乙省", [("orgs_inspected", 6)]),
+        # banners and counties-with-banners are places
+        ("完成了对甲盟和乙旗等3个旗区的巡视任务", [("orgs_inspected", 3)]),
+        # negatives: a place's bodies outside an inspection; a place's bodies under a supervision that is no inspection
+        ("全市10个县区的纪委监委机关", []),
+        ("对5个县的民政局进行督导", []),
+        ("巡察覆盖全市10个县区的部门", []),
+        ("向甲局反馈的3条意见", []),
+        ("对7个县(市、区)巡察机构开展专项检查", []),
+    ],
+)
+def test_extract_places_counted_through_their_bodies_of_round_6(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(("noun", "cls"), [("旗区", "org"), ("旗县", "org")])
+def test_extract_counted_noun_lexicon_round_6_entries(noun: str, cls: str) -> None:
+    from pipeline.extract.indicators import noun_class
+
+    assert noun_class(noun) == cls

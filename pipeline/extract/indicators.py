@@ -607,12 +607,33 @@ POST_CUES = [
     # 136件群众关心的问题得到有效解决: said solved after the noun
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(得到|获得)[^，,；;。]{0,4}(解决|整改)")),
 ]
+
+
+def _place_bodies_inspected(after_noun: str, frame: str | None, cues: list[re.Match[str]]) -> bool:
+    """The place's bodies after its count are what an inspection verb before them, or one closing the 对 frame
+    after them, inspects (not 对7个县巡察机构开展专项检查: a check of the inspecting bodies)."""
+    bodies = PLACE_BODIES.match(after_noun)
+    if bodies is None:
+        return False
+    if cues and cues[0].lastgroup == "inspect":
+        return True
+    rest = re.split(r"[，,。；;]", after_noun[bodies.end() :], maxsplit=1)[0]
+    return frame == "inspect" and re.search(r"巡察|巡视", rest) is not None
+
+
+# Units the feedback of a round went to (首批反馈的8家单位): inspected.
+FED_BACK_UNITS = re.compile(r"(巡视|巡察|首批|本批|集中)反馈(了)?的$")
+# A place's own bodies after its count, in an inspection frame (对5个县的纪委监委机关、组织部门开展提级巡察;
+# 对12个县市区农田建设工作领导小组开展专项巡察): one body per place, the places count the units inspected.
+PLACE_BODIES = re.compile(
+    r"^的?[^，,。；;\d]{0,30}?(纪委监委机关|机关|组织部门?|巡察机构|领导小组|民政局|[^，,。；;、]{1,8}局)(?=$|[、，,和及]|开展|进行|实施)"
+)
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|以及|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|以及|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
 
 
@@ -683,7 +704,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         noun, noun_cls = site.group(0), "org"  # 13个巡视点中 (jieba joins 点中), 13个巡视点的动员会
     frame = _frame_cue(sentence, q, noun_cls)
     unit_noun = noun_cls in ("org", "village", "township")
-    if unit_noun and frame != "inspect" and _feedback_frame(sentence, q, noun):
+    if unit_noun and frame != "inspect" and (_feedback_frame(sentence, q, noun) or FED_BACK_UNITS.search(before_text)):
         frame = "inspect"  # 向31个省区市反馈巡视情况; 三户被巡察企业
     if (
         unit_noun
@@ -705,7 +726,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     after_noun = sentence[q.end + len(noun) :] if noun and sentence.startswith(noun, q.end) else sentence[q.end :]
     # A place is counted only as a whole; followed by another noun it is a modifier:
     # 10个县(市、区)殡葬、养老服务…等4个领域 counts fields, not counties.
-    if noun_cls == "org" and PLACE_HEAD.search(noun) and not PLACE_FOLLOWER.match(after_noun):
+    if (
+        noun_cls == "org"
+        and PLACE_HEAD.search(noun)
+        and not PLACE_FOLLOWER.match(after_noun)
+        and not _place_bodies_inspected(after_noun, frame, cues)
+        and not (re.search(r"在(巡视|巡察)$", before_text) and after_noun.startswith("中"))  # 在巡视20个县中
+    ):
         return Seen(q, None, noun, None)
     # A body followed by its own verb is the agent, not the object: 10个县(市、区)委巡察1975个…
     frame_list_item = (
@@ -721,7 +748,10 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
-    named_by_verb = re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues  # 在已移交的40件线索中
+    # 在已移交的40件线索中; 在巡视20个县(市、区)中: the verb names them, they are no denominator
+    named_by_verb = (re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues) or re.search(
+        r"在(巡视|巡察)$", before_text
+    )
     if re.search(r"总数|总量|应巡", noun) or (
         re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun)
         and not INSPECTED_NOUN.search(noun)
