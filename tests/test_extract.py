@@ -1279,7 +1279,7 @@ def test_extract_sanction_forms_of_round_6(sentence: str, expected: list[tuple[s
         ("对巡察反馈的三大类9个问题,班子认真研究,抓好整改", [("problems_found", 9)]),
         ("对照3个方面11项具体问题,逐条制定整改措施", [("problems_found", 11)]),
         ("对巡察反馈的4个方面5项共12个问题,制定整改措施20条", [("problems_found", 12)]),
-        ("巡察组反馈的4大类15项问题已有13项整改完毕", [("problems_found", 15)]),
+        ("巡察组反馈的4大类15项问题已有13项整改完毕", [("problems_found", 15), ("problems_resolved", 13)]),
         ("对巡察组指出的8个问题逐一明确责任人", [("problems_found", 8)]),
         # negatives: a verb of rectification governs the count, or follows it
         ("整改了4个方面12个问题", [("problems_resolved", 12)]),
@@ -1336,3 +1336,23 @@ def test_extract_counted_noun_lexicon_round_6_entries(noun: str, cls: str) -> No
     from pipeline.extract.indicators import noun_class
 
     assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # handed over for immediate fixing, then said done in the next clause
+        ("移交立行立改问题6个,已全部办结", [("problems_resolved", 6)]),
+        # doing practical things for the people is resolving their matters
+        ("两年来共推动为民办实事85件", [("problems_resolved", 85)]),
+        # found and corrected (纠治) in one figure: both
+        ("发现并推动纠治政治偏差问题21个", [("problems_found", 21), ("problems_resolved", 21)]),
+        # the elided items said done right after their count
+        ("发现问题20个,12个整改到位", [("problems_found", 20), ("problems_resolved", 12)]),
+        # negatives: handed over and still being fixed; an office named for practical things
+        ("移交立行立改问题6个,正在整改", []),
+        ("县委办实事办公室3个", []),
+    ],
+)
+def test_extract_problems_resolved_wording_of_round_6(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected

@@ -47,7 +47,10 @@ CUES: list[tuple[str, str]] = [
         r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
     ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在"),
-    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
+    (
+        "resolve",
+        r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成|办(?=好?实事)",
+    ),
     ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
     ("suggest", r"制发|下发|发出|印发|送达|提出"),
     ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
@@ -188,7 +191,7 @@ INSPECTED_NOUN = re.compile(r"(巡视|巡察)点$|被(巡视|巡察)(单位|对�
 # 给予N人党纪处分: the people a sanction is given to (not a commendation or aid).
 GIVEN_TO_PEOPLE = re.compile(r"给予$")
 NOT_SANCTION_AFTER = re.compile(r"^[^，,。；;]{0,8}(表彰|奖励|补贴|帮扶|慰问|救助|培训)")
-FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
+FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改|纠治|纠正|整治)")
 # 发现并督促被巡视单位认真履职,立行立改有关事项50余件: found, then urged on, the fixing in the figure's clause.
 FOUND_THEN_URGED = re.compile(
     r"发现(并|和|及)(推动|督促|促进)(?!解决|整改)[^。；;\dXx×]{0,40}[，,]$"
@@ -302,6 +305,8 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         # 移交问题线索6条(其中…4条), 处分9人(警告5人…): brackets with counts after the count open a breakdown,
         # no noun (not a gloss: 69个(社区)村党组织)
         return ""
+    if re.match(r"(全部)?(整改|解决|办结)(完毕|到位|完成)", tail):
+        return ""  # 已有16项整改完毕: said done, the noun is elided
     modifier = INSPECTED_MODIFIER.match(tail)
     if modifier:
         # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
@@ -602,6 +607,8 @@ POST_CUES = [
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
     # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
+    # 已有16项整改完毕: said rectified right after the count
+    ("resolve", re.compile(r"^(全部)?(整改|解决|办结)(完毕|到位|完成)(?=$|[，,；;。])")),
     # 其中35个已整改: said rectified, the clause ends there
     ("resolve", re.compile(r"^(已|均已|已全部|全部)(整改|解决)(?=$|[，,；;。])")),
     # 136件群众关心的问题得到有效解决: said solved after the noun
@@ -835,8 +842,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         post_cue == "resolve"
         and noun_cls == "problem"
         and left_cue is not None
-        and re.match(r"的", sentence[left_cue.end() :])
-    ):
+        and (elided or re.match(r"的", sentence[left_cue.end() :]))
+    ):  # (发现问题20个,12个整改到位: the verb after the elided noun, not the one of the clause before)
         cue = post_cue  # 巡视组反馈的38个问题全部整改到位: the verb in the modifier only says which problems
     if unit_noun and cue == "resolve" and left_cue is not None and left_cue.group(0) == "完成":
         cue = "inspect"  # 全县220个村级党组织,已完成153个: completing units is inspecting them
@@ -899,7 +906,11 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if noun_cls in ("org", "village", "township") and q.unit in NOT_UNIT_MEASURES:
         # 交办被巡察单位89条: what is handed to the units, counted in 条, is not a count of units
         return Seen(q, None, noun, cue, noun_cls)
-    if kind == "problems_resolved" and HANDED_FOR_FIXING.search(sentence[clause_start : q.start]):
+    if (
+        kind == "problems_resolved"
+        and HANDED_FOR_FIXING.search(sentence[clause_start : q.start])
+        and not DONE_NEXT_CLAUSE.match(sentence[q.end :])  # 移交立行立改问题4个,已全部办结: said done after all
+    ):
         # 移交立行立改问题32个: handed over to be fixed, not said fixed; inside a breakdown of problems
         # found (发现问题120个,其中移交立行立改问题32个) it is a part of what was found.
         found_total = any(p.kind == "problems_found" for p in previous)
@@ -945,6 +956,7 @@ def _fed_back_problems(before: str, after_noun: str) -> bool:
 PLACE_MEASURES = frozenset({"省", "省市", "省区市", "省市区"})
 # Measure words that never count units, villages or townships (they count clues, items, people).
 NOT_UNIT_MEASURES = frozenset({"条", "件", "项", "人", "名", "人次", "份"})
+DONE_NEXT_CLAUSE = re.compile(r"^[^，,。；;]{0,6}[，,]\s*(均已|已经|已)(全部)?(办结|完成|整改|解决)")
 HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
 
 
