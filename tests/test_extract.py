@@ -1349,8 +1349,16 @@ def test_extract_counted_noun_lexicon_round_6_entries(noun: str, cls: str) -> No
         ("发现并推动纠治政治偏差问题21个", [("problems_found", 21), ("problems_resolved", 21)]),
         # the elided items said done right after their count
         ("发现问题20个,12个整改到位", [("problems_found", 20), ("problems_resolved", 12)]),
-        # negatives: handed over and still being fixed; an office named for practical things
+        # a heading's count of the problems of one area, even of an area named for rectification
+        ("(一)聚焦决策部署落实方面(5个问题)", [("problems_found", 5)]),
+        ("(三)落实审计整改方面(2个问题)", [("problems_found", 2)]),
+        # rules set up in other words; suggestions handed out
+        ("整章建制6条", [("rules_established", 6)]),
+        ("发放建议书4份", [("suggestions_issued", 4)]),
+        # negatives: handed over and still being fixed, or only handed over as rectification matters; questionnaires
         ("移交立行立改问题6个,正在整改", []),
+        ("向有关地方和单位移交整改事项5项", []),
+        ("发放调查问卷300份", []),
         ("县委办实事办公室3个", []),
     ],
 )

@@ -52,8 +52,8 @@ CUES: list[tuple[str, str]] = [
         r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成|办(?=好?实事)",
     ),
     ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
-    ("suggest", r"制发|下发|发出|印发|送达|提出"),
-    ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
+    ("suggest", r"制发|下发|发出|发放|印发|送达|提出"),
+    ("rules", r"建章立制|整章建制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
     (
@@ -583,6 +583,7 @@ class Seen:
 IMPLIED_NOUN = {
     "完成": "problem",
     "建章立制": "rule",
+    "整章建制": "rule",
     "整改": "problem",
     "整改到位": "problem",
     "立行立改": "problem",
@@ -926,7 +927,7 @@ GROUPED_ITEMS_BEFORE = re.compile(
     r"[\d一二三四五六七八九十两]+\s*(个|大)?(方面|大类|类|板块)[^，,。；;\d]{0,4}([\d一二三四五六七八九十]+\s*项)?(共|共计|合计)?$"
 )
 FED_BACK_BEFORE = re.compile(
-    r"((反馈|指出|提出|点出)的(主要|具体|突出)?|(?<![面相绝核比应反])(针对|对照|对)(巡察组|巡视组|巡察|巡视)?)$"
+    r"((反馈|指出|提出|点出)的(主要|具体|突出)?|(?<![面相绝核比应反])(针对|对照|对)(巡察组|巡视组|巡察|巡视)?|方面[(（])$"
 )
 RESOLVED_RIGHT_BEFORE = re.compile(r"(立行立改|立查立改|整改|解决|纠正|整治|完成|办结)(到位|完毕)?(了)?(各类)?$")
 DONE_AFTER = re.compile(r"^(已|均已|全部|立行立改|立查立改|即知即改|边巡边改|得到|获得)")
@@ -943,7 +944,8 @@ def _fed_back_problems(before: str, after_noun: str) -> bool:
     if grouped is None and fed is None:
         return False
     lead = before[: grouped.start()] if grouped else before[: fed.start()] if fed else before
-    if RESOLVED_RIGHT_BEFORE.search(lead) and not re.search(r"(对|针对|对照)[^，,。；;]{0,12}$", lead):
+    heading = fed is not None and fed.group(0).startswith("方面")  # (四)…整改方面(2个问题): a heading's count
+    if not heading and RESOLVED_RIGHT_BEFORE.search(lead) and not re.search(r"(对|针对|对照)[^，,。；;]{0,12}$", lead):
         return False
     if ITEMS_DONE_AFTER.match(after_noun):
         return True
@@ -957,7 +959,9 @@ PLACE_MEASURES = frozenset({"省", "省市", "省区市", "省市区"})
 # Measure words that never count units, villages or townships (they count clues, items, people).
 NOT_UNIT_MEASURES = frozenset({"条", "件", "项", "人", "名", "人次", "份"})
 DONE_NEXT_CLAUSE = re.compile(r"^[^，,。；;]{0,6}[，,]\s*(均已|已经|已)(全部)?(办结|完成|整改|解决)")
-HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
+HANDED_FOR_FIXING = re.compile(
+    r"(移交|交办|下发)[^，,。；;已]{0,4}(立行立改|整改事项)(?![^，,。；;]{0,8}(已|完成|到位))"
+)
 
 
 UNITS_QUALIFY_PEOPLE = re.compile(r"^(的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)|“?一把手)")
