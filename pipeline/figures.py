@@ -166,8 +166,10 @@ def _end_year(title_year: int | None, published: str, latest: int, doc_latest: i
 
 
 def latest_year(text: str) -> int | None:
-    """The latest year the text names (what a 以来 runs to when the document carries no date)."""
-    years = [int(y) for y in YEAR_MENTION.findall(text)]
+    """The latest year the text names (what a 以来 runs to when the document carries no date); the years of a
+    document's name (《…专项规划(2026—2030年)》, a plan's future) only when the text names no other."""
+    outside = DOCUMENT_NAME.sub(" ", text)
+    years = [int(y) for y in YEAR_MENTION.findall(outside)] or [int(y) for y in YEAR_MENTION.findall(text)]
     return max(years) if years else None
 
 

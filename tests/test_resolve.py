@@ -308,3 +308,19 @@ def test_resolve_year_of_rectification_results_and_the_last_n_years(
 ) -> None:
     year = resolve_year(prefix, "", "", "", published, None, before_in_document, rectification_result=result)
     assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "latest"),
+    [
+        # a plan's name names future years: the text's own years decide
+        ("起草《某某村级巡察专项规划(2026—2030年)》。2025年,全市共巡察", 2025),
+        # a name's years count when the text names no other
+        ("按照《巡察工作五年规划(2017-2021年)》,全区", 2021),
+        ("全区共巡察12个单位", None),
+    ],
+)
+def test_resolve_latest_year_leaves_out_document_names(text: str, latest: int | None) -> None:
+    from pipeline.figures import latest_year
+
+    assert latest_year(text) == latest
