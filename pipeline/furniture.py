@@ -34,7 +34,9 @@ TRUNCATION = re.compile(r"此处(已)?隐藏\s*\d+\s*字|下载后查看|(剩余
 BREADCRUMB = re.compile(
     r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s*首页\s*([>›»/]|[—\-]{1,2}\s*\S)|>>|»|›"
     # a path of channels ending in the article (观察 要闻 正文)
-    r"|^([\u4e00-\u9fff]{1,6}\s+){1,4}正文$)"
+    r"|^([\u4e00-\u9fff]{1,6}\s+){1,4}正文$"
+    # a path set with spaces from the home page to a channel, then the headline (首页 国内新闻 某某巡察启动)
+    r"|^首页\s+[\u4e00-\u9fff]{2,6}(新闻|要闻|动态|频道|资讯|工作)\s+\S)"
 )
 # `>>` before a short heading marks a section of the report (>>信访受理范围), not a path.
 ARROW_HEADING = re.compile(r"^>>\s*(?!更多|返回|详细|查看)[\u4e00-\u9fff“”]{2,16}$")
@@ -244,13 +246,15 @@ EDITION_MARK = re.compile(
     # a printed page's running head (Page 66 - …, P. 66)
     r"|^(Page|P\.)\s*\d{1,4}\b(\s*[-–—]\s*\S.{0,30})?$"
 )
+# An e-paper's list of editions in one row (0001版: 封面 0002版: 封二 01版: 卷首 …), whatever its length.
+EDITION_LIST = re.compile(r"^(\s*[A-Z]?\d{1,5}版\s*[:：]\s*\S{1,8}){3,}")
 # A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
 TIP_LINE = re.compile(r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式)|欢迎(提供|爆料|报料)新闻线索")
 LONE_TOKEN = re.compile(r"^(?!0\d$)[A-Za-z0-9]{1,6}$")  # a zero-padded ordinal (02, 03) heads a section
 # Scraper noise: no Chinese, runs of one- to three-character tokens strewn with symbols
 # (8 b( Y4 O8 I! ~* K+); a line of nothing but stray marks (?, |, @ME:).
 NOISE_TOKENS = re.compile(r"^(?!.*[\u4e00-\u9fff])(?=(?:.*[!-/:-@\[-`{-~]){2})\S{1,3}(\s+\S{1,3}){3,}\s*$")
-STRAY_MARKS = re.compile(r"^([?？|｜]+[\"“”']?|@\w{0,10}[:：]?)\s*$")
+STRAY_MARKS = re.compile(r"^([?？|｜]+[\"“”']?|@\w{0,10}[:：]?|[>»›]+)\s*$")
 # Subscription, membership and donation appeals of the hosting site.
 SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
 # A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
@@ -348,7 +352,7 @@ def furniture_reason(line: str) -> str | None:
         return "page_control"
     if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)) and not ARROW_HEADING.match(line):
         return "page_mark"
-    if _is_nav_bar(line):
+    if _is_nav_bar(line) or EDITION_LIST.match(line):
         return "navigation"
     if MASTHEAD.match(line):
         return "masthead"

@@ -939,6 +939,13 @@ def test_normalize_keeps_question_marks_that_are_no_lost_character(raw: str) -> 
         ("(上接第一版②)", "page_mark"),
         ("Page 12 - 学习资料汇编", "page_mark"),
         ("P. 12", "page_mark"),
+        # a lone arrow; a path from the home page set with spaces; an e-paper's editions in one long row
+        (">", "noise"),
+        ("首页 国内新闻 某某市委第六轮巡察启动 将对这些单位开展巡察", "breadcrumb"),
+        (
+            "0001版: 封面 0002版: 封二 01版: 卷首 02版: 目录 03版: 公益 04版: 目录 05版: 要闻 06版: 要闻 07版: 综合",
+            "navigation",
+        ),
     ],
 )
 def test_normalize_recognizes_furniture_line_of_round6_pages(line: str, reason: str) -> None:
@@ -955,6 +962,8 @@ def test_normalize_recognizes_furniture_line_of_round6_pages(line: str, reason: 
         "组织党员阅读:《党章》等篇目。",
         # a heading numbered once
         "石岭镇巡察工作纪实(1)",
+        # a heading that opens with 首页 but is no path
+        "首页建设工作 取得成效",
     ],
 )
 def test_normalize_keeps_body_line_of_round6_pages(body: str) -> None:
