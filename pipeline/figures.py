@@ -178,7 +178,8 @@ def latest_year(text: str) -> int | None:
 CENTRAL_TERMS = {"十八": (2013, 2017), "十九": (2018, 2022), "二十": (2023, 2027)}
 CENTRAL_TERM = re.compile(r"(十八|十九|二十)届(?:中央|党中央)")
 TO_DATE = re.compile(r"截至目前|截止目前|截至当前|截至今日|至今|目前为止")
-LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县|区|旗)委(?:共|累计)")  # not 十七届县委第六轮
+# not 十七届县委第六轮; 六届县委已经完成对71个… counts over the term too
+LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县|区|旗)委(?:共|累计|已经?|先后)")
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 
 

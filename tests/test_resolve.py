@@ -106,6 +106,7 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("十八届中央共", "", "", "", "", "2013-2017", "central_term"),
         ("截至目前，全县已完成巡察", "2019年，县委巡察办", "", "", "", "", "to_date"),
         ("十四届县委共开展巡察", "", "", "", "2016-10-01", "", "to_date"),
+        ("目前,六届县委已经完成对", "", "", "", "2021-03-19", "", "to_date"),
         ("十七届县委第六轮巡察共组建6个巡察组对", "", "", "", "2024-05-01", "2024", "published_year"),
         # a page dated January or February reports on the year before
         ("巡察党组织", "", "", "", "2020-01-17", "2019", "published_year"),
