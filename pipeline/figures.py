@@ -41,6 +41,7 @@ YEAR_RULES = (
     "to_date",
     "relative_this_year",
     "relative_last_year",
+    "since_last_year",
     "relative_next_year",
     "passage_year",
     "heading_year",
@@ -63,6 +64,7 @@ BREAKDOWN = re.compile(r"其中|包括|包含|分别是|分别为")
 THIS_YEAR = re.compile(r"今年|本年|全年|年内|一年来|年初以来|当年|上半年|下半年|前三季度|一季度")
 LAST_YEAR = re.compile(r"去年|上一年|上年")
 NEXT_YEAR = re.compile(r"明年|下一年|来年")
+SINCE_LAST_YEAR = re.compile(r"(去年|上一年|上年)[^，,。；;]{0,8}(以来|开始|起)")
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,15 @@ def _relative(prefix: str, title_year: int | None, published: str, planned: bool
         return None
     # A year-end summary dated January or February speaks of the year before as 全年/今年; a plan in such a page
     # (今年,市纪委将对…) speaks of the year it is in.
+    own = ref  # the page's own year: 去年 on a page of January 2019 is 2018
     if title_year is None and month is not None and month <= 2 and not planned:
         ref -= 1
     if NEXT_YEAR.search(prefix):
         return Year(ref + 1, ref + 1, "relative_next_year")
     if LAST_YEAR.search(prefix):
-        return Year(ref - 1, ref - 1, "relative_last_year")
+        if SINCE_LAST_YEAR.search(prefix):
+            return Year(own - 1, max(own - 1, ref), "since_last_year")  # 去年以来, 从去年9月开始: up to the page's year
+        return Year(own - 1, own - 1, "relative_last_year")
     if THIS_YEAR.search(prefix):
         return Year(ref, ref, "relative_this_year")
     return None

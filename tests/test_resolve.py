@@ -101,6 +101,11 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("全年共", "", "", "", "2026-01-10", "2025", "relative_this_year"),  # a January report on the year before
         ("全年共", "", "", "丹枫市2025年工作总结", "2026-01-10", "2025", "relative_this_year"),
         ("去年共", "", "", "", "2025-06-01", "2024", "relative_last_year"),
+        # 去年 on a page of January is the year before the page's own (the year-end shift is for 今年/全年)
+        ("去年共", "", "", "", "2021-01-10", "2020", "relative_last_year"),
+        # since last year: up to the page's year (on a page of January, last year alone)
+        ("该区从去年9月开始,有计划地开展", "", "", "", "2019-10-18", "2018-2019", "since_last_year"),
+        ("去年以来,全县先后部署", "", "", "", "2019-01-07", "2018", "since_last_year"),
         ("共", "", "一、2024年工作回顾", "", "", "2024", "heading_year"),
         ("共", "2023年，市委巡察办", "", "", "", "2023", "passage_year"),
         ("十八届中央共", "", "", "", "", "2013-2017", "central_term"),
