@@ -1317,6 +1317,8 @@ def test_extract_problems_fed_back_in_rectification_reports_of_round_6(
         ("首批反馈的6家单位包括甲省、乙省", [("orgs_inspected", 6)]),
         # banners and counties-with-banners are places
         ("完成了对甲盟和乙旗等3个旗区的巡视任务", [("orgs_inspected", 3)]),
+        ("省委第二轮巡视对6个国家乡村振兴重点帮扶县开展巡视", [("orgs_inspected", 6)]),
+        ("全省有6个重点帮扶县", []),
         # negatives: a place's bodies outside an inspection; a place's bodies under a supervision that is no inspection
         ("全市10个县区的纪委监委机关", []),
         ("对5个县的民政局进行督导", []),
@@ -1331,7 +1333,7 @@ def test_extract_places_counted_through_their_bodies_of_round_6(
     assert records(sentence) == expected
 
 
-@pytest.mark.parametrize(("noun", "cls"), [("旗区", "org"), ("旗县", "org")])
+@pytest.mark.parametrize(("noun", "cls"), [("旗区", "org"), ("旗县", "org"), ("乡村振兴重点帮扶县", "org")])
 def test_extract_counted_noun_lexicon_round_6_entries(noun: str, cls: str) -> None:
     from pipeline.extract.indicators import noun_class
 
