@@ -24,6 +24,7 @@ ROLE_RULES = (
     "back_reference",
     "breakdown_in_sentence",
     "breakdown_next_sentence",
+    "breakdown_in_brackets",
     "items_sum_to_total",
     "items_under_previous_total",
     "items_sum_to_earlier_total",
@@ -34,16 +35,19 @@ YEAR_RULES = (
     "sentence_years",
     "since_year",
     "since_congress",
+    "years_up_to_now",
     "central_round",
     "central_term",
     "to_date",
     "relative_this_year",
     "relative_last_year",
+    "since_last_year",
     "relative_next_year",
     "passage_year",
     "heading_year",
     "title_year",
     "document_year",
+    "rectification_to_date",
     "published_year",
     "document_latest",
     "none",
@@ -60,6 +64,7 @@ BREAKDOWN = re.compile(r"其中|包括|包含|分别是|分别为")
 THIS_YEAR = re.compile(r"今年|本年|全年|年内|一年来|年初以来|当年|上半年|下半年|前三季度|一季度")
 LAST_YEAR = re.compile(r"去年|上一年|上年")
 NEXT_YEAR = re.compile(r"明年|下一年|来年")
+SINCE_LAST_YEAR = re.compile(r"(去年|上一年|上年)[^，,。；;]{0,8}(以来|开始|起)")
 
 
 @dataclass(frozen=True)
@@ -114,15 +119,39 @@ def _relative(prefix: str, title_year: int | None, published: str, planned: bool
         return None
     # A year-end summary dated January or February speaks of the year before as 全年/今年; a plan in such a page
     # (今年,市纪委将对…) speaks of the year it is in.
+    own = ref  # the page's own year: 去年 on a page of January 2019 is 2018
     if title_year is None and month is not None and month <= 2 and not planned:
         ref -= 1
     if NEXT_YEAR.search(prefix):
         return Year(ref + 1, ref + 1, "relative_next_year")
     if LAST_YEAR.search(prefix):
-        return Year(ref - 1, ref - 1, "relative_last_year")
+        if SINCE_LAST_YEAR.search(prefix):
+            return Year(own - 1, max(own - 1, ref), "since_last_year")  # 去年以来, 从去年9月开始: up to the page's year
+        return Year(own - 1, own - 1, "relative_last_year")
     if THIS_YEAR.search(prefix):
         return Year(ref, ref, "relative_this_year")
     return None
+
+
+# 五年来, 两年来, 近三年来: the last N years up to the page's year.
+YEARS_UP_TO_NOW = re.compile(r"(?<![\d〇零一二三四五六七八九十百])([两二三四五六七八九十]|\d{1,2})年(?:多)?来")
+
+
+def _years_up_to_now(prefix: str, title_year: int | None, published: str, planned: bool) -> Year | None:
+    """五年来,中央巡视组共开展了12轮巡视 on a page of 2017: 2013–2017 (on a page dated January or February,
+    the N years up to the year before, as 全年 in `_relative`)."""
+    found = list(YEARS_UP_TO_NOW.finditer(prefix))
+    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
+    if not found or not (title_year or pub):
+        return None
+    n_text = found[-1].group(1)
+    n = int(n_text) if n_text.isdigit() else "一二三四五六七八九十".find(n_text) + 1 or 2  # 两 → 2
+    if not 2 <= n <= 10:
+        return None
+    ref = title_year or int(pub.group(1))  # type: ignore[union-attr]
+    if title_year is None and pub and int(pub.group(2)) <= 2 and not planned:
+        ref -= 1
+    return Year(ref - n + 1, ref, "years_up_to_now")
 
 
 def _since(start: int, end: int, title_year: int | None, published: str, doc_latest: int | None) -> Year:
@@ -142,8 +171,10 @@ def _end_year(title_year: int | None, published: str, latest: int, doc_latest: i
 
 
 def latest_year(text: str) -> int | None:
-    """The latest year the text names (what a 以来 runs to when the document carries no date)."""
-    years = [int(y) for y in YEAR_MENTION.findall(text)]
+    """The latest year the text names (what a 以来 runs to when the document carries no date); the years of a
+    document's name (《…专项规划(2026—2030年)》, a plan's future) only when the text names no other."""
+    outside = DOCUMENT_NAME.sub(" ", text)
+    years = [int(y) for y in YEAR_MENTION.findall(outside)] or [int(y) for y in YEAR_MENTION.findall(text)]
     return max(years) if years else None
 
 
@@ -152,7 +183,8 @@ def latest_year(text: str) -> int | None:
 CENTRAL_TERMS = {"十八": (2013, 2017), "十九": (2018, 2022), "二十": (2023, 2027)}
 CENTRAL_TERM = re.compile(r"(十八|十九|二十)届(?:中央|党中央)")
 TO_DATE = re.compile(r"截至目前|截止目前|截至当前|截至今日|至今|目前为止")
-LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县|区|旗)委(?:共|累计)")  # not 十七届县委第六轮
+# not 十七届县委第六轮; 六届县委已经完成对71个… counts over the term too
+LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县|区|旗)委(?:共|累计|已经?|先后)")
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 
 
@@ -214,6 +246,7 @@ def resolve_year(
     before_in_document: str = "",
     doc_latest: int | None = None,
     planned: bool = False,
+    rectification_result: bool = False,
 ) -> Year:
     """The year(s) a figure covers, from the words before it in its sentence, the sentences before
     it in its passage, its section heading, the passages before it, and the document's title and date."""
@@ -225,6 +258,9 @@ def resolve_year(
             if SINCE.match(text[at:]):
                 return _since(start, end, title_year, published, doc_latest)
             return Year(start, end, "sentence_year" if start == end else "sentence_years")
+    span = _years_up_to_now(prefix, title_year, published, planned)
+    if span:
+        return span
     congress = list(CONGRESS_SINCE.finditer(prefix))
     after_congress = prefix[congress[-1].end() :] if congress else ""
     if congress and not (THIS_YEAR.search(after_congress) or LAST_YEAR.search(after_congress)):
@@ -260,6 +296,12 @@ def resolve_year(
         return Year(title_year, title_year, "title_year")
     found = _years_before(before_in_document)
     if found:
+        month = re.match(r"(?:19|20)\d\d-(\d\d)", published or "")
+        if rectification_result and pub_year is not None and pub_year > found[1] and month and int(month.group(1)) > 2:
+            # A result of rectification (people sanctioned, rules made, problems fixed) whose only year is the
+            # inspection's, named in an earlier passage, on a page dated in a later year: the rectification ran
+            # from then to the page's date (not on a year-end summary dated January or February).
+            return Year(found[0], pub_year, "rectification_to_date")
         return Year(found[0], found[1], "document_year")
     if pub_year is not None:
         # A page dated January or February with no year of its own reports on the year before
@@ -271,6 +313,10 @@ def resolve_year(
     if doc_latest is not None:
         return Year(doc_latest, doc_latest, "document_latest")
     return NO_YEAR
+
+
+# What a unit's rectification yields: a year named only for the inspection does not bound these.
+RECTIFICATION_RESULTS = frozenset({"people_held_accountable", "rules_established", "problems_resolved"})
 
 
 @dataclass
@@ -305,6 +351,22 @@ def _enumerated_total(
     return None
 
 
+OPEN_BRACKET = re.compile(r"[(（][^()（）]*$")
+
+
+def _bracketed_under(f: _Figure, totals: list[_Figure]) -> _Figure | None:
+    """A figure inside brackets opened right after a total of its family (给予党纪处分9人(党内警告5人,
+    撤职1人…)): the brackets break that total down."""
+    bracket = OPEN_BRACKET.search(f.prefix)
+    if bracket is None:
+        return None
+    for g in reversed(totals):
+        between = f.prefix[len(g.prefix) : bracket.start()]
+        if len(g.prefix) < bracket.start() and len(between) <= 8 and not re.search(r"[，,；;。、]", between):
+            return g if _family(g.indicator) == _family(f.indicator) else None
+    return None
+
+
 # Below this a value recurring in a report is as likely another count (1 round, 0 people) as a restatement.
 RESTATED_MIN_VALUE = 10
 # A headline, sub-heading or one-line lead is shorter than this; the figure's main mention is in a longer passage.
@@ -320,8 +382,12 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
         key = (f.passage_id, f.sentence_id)
         same_sentence = by_sentence.setdefault(key, [])
         role: tuple[str, int | None, str] = ("total", None, "standalone")
+        totals_here = [g for g in same_sentence if out[g.index][0] == "total"]
+        bracketed = _bracketed_under(f, totals_here)
         if BACK_REFERENCE.search(f.prefix[-6:]):
             role = ("repeat", None, "back_reference")
+        elif bracketed is not None:
+            role = ("part", bracketed.start, "breakdown_in_brackets")
         else:
             cue = None
             for m in BREAKDOWN.finditer(f.prefix):
@@ -550,6 +616,7 @@ def resolve(
                 text[: passage_start.get(key[0], 0)],
                 doc_latest,
                 modalities[i] == "planned",
+                str(rows["indicator"][i]) in RECTIFICATION_RESULTS,
             )
         )
     roles = _role_rows(figures)

@@ -34,7 +34,9 @@ TRUNCATION = re.compile(r"此处(已)?隐藏\s*\d+\s*字|下载后查看|(剩余
 BREADCRUMB = re.compile(
     r"(您?(当前|现在)?的?(所在)?位置\s*[:：>]|^\s*首页\s*([>›»/]|[—\-]{1,2}\s*\S)|>>|»|›"
     # a path of channels ending in the article (观察 要闻 正文)
-    r"|^([\u4e00-\u9fff]{1,6}\s+){1,4}正文$)"
+    r"|^([\u4e00-\u9fff]{1,6}\s+){1,4}正文$"
+    # a path set with spaces from the home page to a channel, then the headline (首页 国内新闻 某某巡察启动)
+    r"|^首页\s+[\u4e00-\u9fff]{2,6}(新闻|要闻|动态|频道|资讯|工作)\s+\S)"
 )
 # `>>` before a short heading marks a section of the report (>>信访受理范围), not a path.
 ARROW_HEADING = re.compile(r"^>>\s*(?!更多|返回|详细|查看)[\u4e00-\u9fff“”]{2,16}$")
@@ -108,6 +110,7 @@ COPYRIGHT = re.compile(
     r"建议使用.{0,20}浏览器|分辨率|(未经|非经).{0,10}(授权|许可).{0,10}(转载|复制)|违法和不良信息举报|"
     # reprint disclaimers (版权归原作者所有, 转载请注明来源, 如有侵权请联系删除)
     r"版权归.{0,6}(作者|所有)|转载(时)?(请|务必)?.{0,4}注明|(请|如需)转载|侵权.{0,12}(联系|删除)|本站遵循|"
+    r"转载请附上.{0,8}(出处|链接)|^本文(为|系).{0,12}原创(文章|稿件)|"
     # who runs the site (某某市委 某某市政府主管 某某宣传部主办; 某某融媒体中心承办)
     r"^([^\s，。,；;]{2,20}\s+){0,2}[^\s，。,；;]{2,20}(主管|主办)\s+[^\s，。,；;]{2,20}(主办|承办)$|"
     r"^[^\s，。,；;]{2,20}(中心|宣传部|报社|传媒|集团|电视台|网)(主办|承办|主管)$",
@@ -131,7 +134,10 @@ COMMENT_BOARD = re.compile(
     r"网友评论|发表评论|我要评论|评论须知|文明上网|理性发言|已有\d+人(参与|评论)|登录后(才能)?评论|"
     r"请遵守.{0,12}(法律|法规|管理规定)|所有评论仅代表网友意见|网友.{0,6}留言|"
     # the numbered rules of a comment board, each on its own line
-    r"(本站|本网)(管理人员)?有权|上述条款|直接或间接导致的民事或刑事法律责任|评论.{0,6}(仅代表|不代表)|已(经)?阅读并接受"
+    r"(本站|本网)(管理人员)?有权|上述条款|直接或间接导致的民事或刑事法律责任|评论.{0,6}(仅代表|不代表)|已(经)?阅读并接受|"
+    # the board's own labels and counters (评论一下; 0人参与,0条评论; 快来抢沙发; 已有0人发表了评论)
+    r"^(评论一下|最热评论|最新评论|热门评论|全部评论|精彩评论)\s*$|\d+\s*人参与\s*[,，]?\s*\d+\s*条评论|抢沙发|"
+    r"已有\s*\d+\s*人发表(了)?评论"
 )
 RELATED_HEADING = re.compile(
     r"^[【\[]?\s*(相关新闻|相关阅读|相关文章|相关链接|相关报道|推荐阅读|推荐视频|热点推荐|延伸阅读|往期回顾|"
@@ -223,6 +229,10 @@ PAGE_CHROME = re.compile(
     r"|^[^\s，。,；;：:]{2,16}(社|网|频道|首页)\s*[>»]?\s*正文$"
     # the page's <title>: the headline, then the site after an underscore (某某标题_某某新闻网); a site's welcome
     r"|^[^。；]{4,80}_[\u4e00-\u9fff]{0,8}(网|资讯|频道|门户|在线)$|^欢迎(来到|访问|光临)[^，,；;]{2,40}$"
+    # a reading counter (阅读:128, 1 阅读:128); markup alone (<cite id="x"></cite>); list items cut off before a bar
+    # (某某讲话... |); an original-title label with nothing after it
+    r"|^\d{0,3}\s*(阅读|浏览|点击)(量|数)?\s*[:：]\s*\d+\s*$|^(\s*</?[a-zA-Z]+(\s+[a-z\-]+=\"[^\"]*\")*\s*/?>)+\s*$"
+    r"|(\.{3}|…)\s*[|｜]\s*$|[|｜]\s*[|｜]\s*$|^原标题\s*[:：]\s*$"
     # a date with a column name (2023年04月10日时政)
     r"|^\d{4}年\d{1,2}月\d{1,2}日\s*(时政|要闻|国内|国际|社会|财经|评论|专题|地方|新闻|综合)$"
 )
@@ -230,14 +240,21 @@ PAGE_CHROME = re.compile(
 EDITION_MARK = re.compile(
     r"^第\s*[A-Z]?[\d一二三四五六七八九十]+\s*版\s*[:：]|^《\s*\S{2,12}\s*》\s*[(（]\s*\d{4}年.{0,12}版\s*[)）]$"
     r"|^.{0,12}(见|详见)第[\d一二三四五六七八九十]+(版|页)$"
+    # an e-paper's edition switches and pointers (通版阅读请点击; 当前版:03版; 00023版:今日湖州; (上接第一版))
+    r"|^(通版阅读请点击|展开通版|收缩通版)\s*[:：]?\s*$|^当前版\s*[:：]\s*\S{1,8}版\s*$|^\d{2,5}版\s*[:：]"
+    r"|^[(（]\s*(上接|下转|转自|接上)第?\s*[\d一二三四五六七八九十]+\s*版[^()（）]{0,3}[)）]\s*$"
+    # a printed page's running head (Page 66 - …, P. 66)
+    r"|^(Page|P\.)\s*\d{1,4}\b(\s*[-–—]\s*\S.{0,30})?$"
 )
+# An e-paper's list of editions in one row (0001版: 封面 0002版: 封二 01版: 卷首 …), whatever its length.
+EDITION_LIST = re.compile(r"^(\s*[A-Z]?\d{1,5}版\s*[:：]\s*\S{1,8}){3,}")
 # A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
 TIP_LINE = re.compile(r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式)|欢迎(提供|爆料|报料)新闻线索")
 LONE_TOKEN = re.compile(r"^(?!0\d$)[A-Za-z0-9]{1,6}$")  # a zero-padded ordinal (02, 03) heads a section
 # Scraper noise: no Chinese, runs of one- to three-character tokens strewn with symbols
 # (8 b( Y4 O8 I! ~* K+); a line of nothing but stray marks (?, |, @ME:).
 NOISE_TOKENS = re.compile(r"^(?!.*[\u4e00-\u9fff])(?=(?:.*[!-/:-@\[-`{-~]){2})\S{1,3}(\s+\S{1,3}){3,}\s*$")
-STRAY_MARKS = re.compile(r"^([?？|｜]+[\"“”']?|@\w{0,10}[:：]?)\s*$")
+STRAY_MARKS = re.compile(r"^([?？|｜]+[\"“”']?|@\w{0,10}[:：]?|[>»›]+)\s*$")
 # Subscription, membership and donation appeals of the hosting site.
 SITE_APPEAL = re.compile(r"^【[^】]{0,8}(会员|订阅|赞助|捐款|打赏)[^】]{0,6}】")
 # A column tag with a date or number only (【某某播报】20170419), a lone ISO date, a lone token of letters or digits.
@@ -254,6 +271,9 @@ class PageMeta:
     published: str | None = None
     outlet: str | None = None
     author: str | None = None
+
+
+GALLERY_NUMBER = re.compile(r"[(（]\d{1,2}[)）]\s*$")
 
 
 def _is_nav_bar(line: str) -> bool:
@@ -311,7 +331,9 @@ def furniture_reason(line: str) -> str | None:
     if len(line) < 40 and WECHAT.search(line):
         return "page_control"
     if IMAGE_LINE.search(line) or (
-        len(line) <= 80 and (PHOTO_CREDIT.search(line) or line.startswith("图为")) and not CREDITED_SENTENCE.match(line)
+        len(line) <= 80
+        and (PHOTO_CREDIT.search(line) or line.lstrip("(（【[ ").startswith("图为"))
+        and not CREDITED_SENTENCE.match(line)
     ):
         return "image"
     if len(line) <= 200 and (BRACKET_CREDIT.search(line) or CREDIT_BLOCK.match(line.strip())):
@@ -330,7 +352,7 @@ def furniture_reason(line: str) -> str | None:
         return "page_control"
     if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)) and not ARROW_HEADING.match(line):
         return "page_mark"
-    if _is_nav_bar(line):
+    if _is_nav_bar(line) or EDITION_LIST.match(line):
         return "navigation"
     if MASTHEAD.match(line):
         return "masthead"
@@ -372,6 +394,20 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             else:
                 in_related = False
         elif kinds[i] is LineKind.BODY and LIST_ITEM.match(line) and TRAILING_STAMP.search(line) and len(line) <= 80:
+            kinds[i] = LineKind.FURNITURE
+    # A gallery's caption set again over each picture with its number (某某标题(1), 某某标题(2)…): the same
+    # short line, numbered, at least twice.
+    numbered = {
+        i: GALLERY_NUMBER.sub("", re.sub(r"\s+", "", lines[i])) for i in content if GALLERY_NUMBER.search(lines[i])
+    }
+    stems = Counter(numbered.values())
+    for i, stem in numbered.items():
+        if (
+            kinds[i] is LineKind.BODY
+            and stems[stem] >= 2
+            and len(lines[i].strip()) <= 60
+            and not SENTENCE_END.search(lines[i])
+        ):
             kinds[i] = LineKind.FURNITURE
     # Site names stand alone in the first or last lines of a page.
     edge = set(content[:3]) | set(content[-5:])

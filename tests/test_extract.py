@@ -1242,3 +1242,127 @@ def test_extract_units_chosen_as_targets_are_planned() -> None:
     assert modalities("经研判,确定36个村(社区)为县委提级巡察对象") == ["planned"]
     # units that were the targets, with no choosing said, stay achieved
     assert modalities("2023年,36个村(社区)为县委提级巡察对象,均已完成巡察") == ["achieved"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the forms of a sanction listed in brackets after a total are each a count of people sanctioned
+        (
+            "给予党纪处分9人(党内警告4人,严重警告2人,留党察看1人,开除党籍2人)",
+            [("people_held_accountable", v) for v in (9, 4, 2, 1, 2)],
+        ),
+        (
+            "政务处分12人(警告3人,记过2人,记大过2人,降级1人,撤职2人,开除2人)",
+            [("people_held_accountable", v) for v in (12, 3, 2, 2, 1, 2, 2)],
+        ),
+        ("给予撤销党内职务处分1人", [("people_held_accountable", 1)]),
+        # brackets with counts right after a count open a breakdown: the count keeps the noun before it
+        ("发现问题30个(问责4人)", [("problems_found", 30), ("people_held_accountable", 4)]),
+        # a bracketed gloss with no count is part of the noun after it
+        ("共巡察15个(社区)村党组织", [("villages_inspected", 15)]),
+        # a warning that is no sanction, and an expulsion from school, are not
+        ("发出警告函3份", []),
+        ("向3家单位发出风险警告提示", []),
+        ("开除学籍2人", []),
+    ],
+)
+def test_extract_sanction_forms_of_round_6(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # problems as the inspection fed them back (groups, then items; or 反馈的/指出的): found, whatever
+        # the report then does with them
+        ("对巡察反馈的三大类9个问题,班子认真研究,抓好整改", [("problems_found", 9)]),
+        ("对照3个方面11项具体问题,逐条制定整改措施", [("problems_found", 11)]),
+        ("对巡察反馈的4个方面5项共12个问题,制定整改措施20条", [("problems_found", 12)]),
+        ("巡察组反馈的4大类15项问题已有13项整改完毕", [("problems_found", 15), ("problems_resolved", 13)]),
+        ("对巡察组指出的8个问题逐一明确责任人", [("problems_found", 8)]),
+        # negatives: a verb of rectification governs the count, or follows it
+        ("整改了4个方面12个问题", [("problems_resolved", 12)]),
+        ("巡视组反馈的18个问题全部整改到位", [("problems_resolved", 18)]),
+        # groups alone count nothing
+        ("反馈了4个方面的问题", []),
+        # an 对/针对 frame names the problems fed back, whatever verb closes it
+        ("针对反馈的9个问题明确整改措施30条", [("problems_found", 9)]),
+        ("对6个方面21个问题认真进行了整改", [("problems_found", 21)]),
+        ("整改方案对15项具体问题制定了整改措施", [("problems_found", 15)]),
+        # negatives: said fixed at once after the frame; only the rectification checked
+        ("对发现的12个问题立行立改", [("problems_resolved", 12)]),
+        ("对22个问题的整改情况进行检查", []),
+        # problems a unit has (存在) are problems found; those still there are not a count of them
+        ("3个村党组织存在14个问题", [("problems_found", 14)]),
+        ("仍存在3个问题", []),
+    ],
+)
+def test_extract_problems_fed_back_in_rectification_reports_of_round_6(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a place's own bodies inspected, one per place: the places count the units
+        ("配合省委巡视对6个县的纪委监委机关、组织部门、巡察机构开展提级巡察", [("orgs_inspected", 6)]),
+        ("派出3个组交叉巡察3个县区的民政局", [("orgs_inspected", 3)]),
+        # the inspection named as a political check-up after the places
+        ("完成对9个省直部门、40个县(市、区)的“政治体检”", [("orgs_inspected", 9), ("orgs_inspected", 40)]),
+        # counted while being inspected (在巡视…中), and as the units a round's feedback went to
+        ("8个组在巡视16个县(市、区)中,发出测评表2000张", [("orgs_inspected", 16)]),
+        ("首批反馈的6家单位包括甲省、乙省", [("orgs_inspected", 6)]),
+        # banners and counties-with-banners are places
+        ("完成了对甲盟和乙旗等3个旗区的巡视任务", [("orgs_inspected", 3)]),
+        ("省委第二轮巡视对6个国家乡村振兴重点帮扶县开展巡视", [("orgs_inspected", 6)]),
+        ("全省有6个重点帮扶县", []),
+        # negatives: a place's bodies outside an inspection; a place's bodies under a supervision that is no inspection
+        ("全市10个县区的纪委监委机关", []),
+        ("对5个县的民政局进行督导", []),
+        ("巡察覆盖全市10个县区的部门", []),
+        ("向甲局反馈的3条意见", []),
+        ("对7个县(市、区)巡察机构开展专项检查", []),
+    ],
+)
+def test_extract_places_counted_through_their_bodies_of_round_6(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(("noun", "cls"), [("旗区", "org"), ("旗县", "org"), ("乡村振兴重点帮扶县", "org")])
+def test_extract_counted_noun_lexicon_round_6_entries(noun: str, cls: str) -> None:
+    from pipeline.extract.indicators import noun_class
+
+    assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # handed over for immediate fixing, then said done in the next clause
+        ("移交立行立改问题6个,已全部办结", [("problems_resolved", 6)]),
+        # doing practical things for the people is resolving their matters
+        ("两年来共推动为民办实事85件", [("problems_resolved", 85)]),
+        # found and corrected (纠治) in one figure: both
+        ("发现并推动纠治政治偏差问题21个", [("problems_found", 21), ("problems_resolved", 21)]),
+        # the elided items said done right after their count
+        ("发现问题20个,12个整改到位", [("problems_found", 20), ("problems_resolved", 12)]),
+        # a heading's count of the problems of one area, even of an area named for rectification
+        ("(一)聚焦决策部署落实方面(5个问题)", [("problems_found", 5)]),
+        ("(三)落实审计整改方面(2个问题)", [("problems_found", 2)]),
+        # rules set up in other words; suggestions handed out
+        ("整章建制6条", [("rules_established", 6)]),
+        ("发放建议书4份", [("suggestions_issued", 4)]),
+        # negatives: handed over and still being fixed, or only handed over as rectification matters; questionnaires
+        ("移交立行立改问题6个,正在整改", []),
+        ("向有关地方和单位移交整改事项5项", []),
+        ("发放调查问卷300份", []),
+        ("县委办实事办公室3个", []),
+    ],
+)
+def test_extract_problems_resolved_wording_of_round_6(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected

@@ -911,3 +911,74 @@ def test_normalize_headline_set_again_above_the_first_sentence_stays() -> None:
 )
 def test_normalize_keeps_question_marks_that_are_no_lost_character(raw: str) -> None:
     assert "?" in norm(raw)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # a comment board's labels and counters
+        ("评论一下", "comment_board"),
+        ("评论 0人参与,0条评论", "comment_board"),
+        ("还没有评论,快来抢沙发吧!", "comment_board"),
+        ("已有3人发表了评论", "comment_board"),
+        # a channel's reprint notice
+        ("本文为澜山频道原创文章,转载请附上原文出处链接和本声明。", "copyright"),
+        # a photo caption in brackets
+        ("(图为2023年4月2日石岭镇巡察动员会)", "image"),
+        # reading counters, markup left as text, list items cut off before a bar, an empty original-title label
+        ("2 阅读:517", "page_control"),
+        ('<cite id="x1"></cite><track id="x1"></track>', "page_control"),
+        ("县委召开常委会议研究部署... |", "page_control"),
+        ("石岭镇开展巡察整改回头看 | |", "page_control"),
+        ("原标题:", "page_control"),
+        # an e-paper's edition switches and pointers; a printed page's running head
+        ("通版阅读请点击:", "page_mark"),
+        ("收缩通版", "page_mark"),
+        ("当前版:05版", "page_mark"),
+        ("00012版:今日澜山", "page_mark"),
+        ("(上接第一版②)", "page_mark"),
+        ("Page 12 - 学习资料汇编", "page_mark"),
+        ("P. 12", "page_mark"),
+        # a lone arrow; a path from the home page set with spaces; an e-paper's editions in one long row
+        (">", "noise"),
+        ("首页 国内新闻 某某市委第六轮巡察启动 将对这些单位开展巡察", "breadcrumb"),
+        (
+            "0001版: 封面 0002版: 封二 01版: 卷首 02版: 目录 03版: 公益 04版: 目录 05版: 要闻 06版: 要闻 07版: 综合",
+            "navigation",
+        ),
+    ],
+)
+def test_normalize_recognizes_furniture_line_of_round6_pages(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a body line that opens with the pointer to the page before
+        "(上接第一版②)已立案6件,处理处分3人,形成有力震慑。",
+        # comments and reading in the report's own words
+        "巡察组对群众评论中反映的问题逐一核实。",
+        "组织党员阅读:《党章》等篇目。",
+        # a heading numbered once
+        "石岭镇巡察工作纪实(1)",
+        # a heading that opens with 首页 but is no path
+        "首页建设工作 取得成效",
+    ],
+)
+def test_normalize_keeps_body_line_of_round6_pages(body: str) -> None:
+    assert furniture_reason(body) is None
+
+
+def test_normalize_gallery_caption_numbered_over_each_picture_is_dropped() -> None:
+    lines = [
+        "石岭镇 巡察 把利剑磨得更亮",
+        "石岭镇 巡察 把利剑磨得更亮(1)",
+        "3月2日,县委巡察组进驻石岭镇,开展为期一个月的常规巡察。",
+        "石岭镇 巡察 把利剑磨得更亮(2)",
+        "巡察组发现问题12个,已整改10个。",
+        "第一部分(1)",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert [kinds[i] is LineKind.FURNITURE for i in (1, 3)] == [True, True]
+    assert kinds[2] is not LineKind.FURNITURE and kinds[5] is not LineKind.FURNITURE

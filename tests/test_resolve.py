@@ -101,11 +101,17 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("全年共", "", "", "", "2026-01-10", "2025", "relative_this_year"),  # a January report on the year before
         ("全年共", "", "", "丹枫市2025年工作总结", "2026-01-10", "2025", "relative_this_year"),
         ("去年共", "", "", "", "2025-06-01", "2024", "relative_last_year"),
+        # 去年 on a page of January is the year before the page's own (the year-end shift is for 今年/全年)
+        ("去年共", "", "", "", "2021-01-10", "2020", "relative_last_year"),
+        # since last year: up to the page's year (on a page of January, last year alone)
+        ("该区从去年9月开始,有计划地开展", "", "", "", "2019-10-18", "2018-2019", "since_last_year"),
+        ("去年以来,全县先后部署", "", "", "", "2019-01-07", "2018", "since_last_year"),
         ("共", "", "一、2024年工作回顾", "", "", "2024", "heading_year"),
         ("共", "2023年，市委巡察办", "", "", "", "2023", "passage_year"),
         ("十八届中央共", "", "", "", "", "2013-2017", "central_term"),
         ("截至目前，全县已完成巡察", "2019年，县委巡察办", "", "", "", "", "to_date"),
         ("十四届县委共开展巡察", "", "", "", "2016-10-01", "", "to_date"),
+        ("目前,六届县委已经完成对", "", "", "", "2021-03-19", "", "to_date"),
         ("十七届县委第六轮巡察共组建6个巡察组对", "", "", "", "2024-05-01", "2024", "published_year"),
         # a page dated January or February reports on the year before
         ("巡察党组织", "", "", "", "2020-01-17", "2019", "published_year"),
@@ -237,3 +243,90 @@ def test_resolve_since_a_congress_on_a_page_dated_early_in_the_year_ends_the_yea
     # later in the year, and for a plan, the page's year ends the range
     assert resolve_year("十八大以来,各巡视组累计开展", "", "", "", "2016-07-08", None).label == "2013-2016"
     assert resolve_year("十八大以来,中央巡视组将", "", "", "", "2016-02-24", None, planned=True).label == "2013-2016"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the forms of a sanction in brackets right after a total break it down; the next total stands alone
+        (
+            "整改中给予党纪处分9人(党内警告5人,开除党籍4人);政务处分6人(警告2人,撤职4人)。",
+            [("9", "total"), ("5", "part"), ("4", "part"), ("6", "total"), ("2", "part"), ("4", "part")],
+        ),
+        # negatives: brackets after a figure of another type, or opened far from the total
+        ("移交问题线索6条(问责4人)。", [("6", "total"), ("4", "total")]),
+        ("问责5人,其后整改期间又有多名干部受到处理(诫勉3人)。", [("5", "total"), ("3", "total")]),
+    ],
+)
+def test_resolve_role_of_a_breakdown_in_brackets(text: str, expected: list[tuple[str, str]]) -> None:
+    got = resolved(text)
+    assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_in_document", "published", "result", "label", "rule"),
+    [
+        # a rectification result whose only year is the inspection's, on a page of a later year: up to the page
+        (
+            "在整改工作中,给予党纪处分",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2025-06-10",
+            True,
+            "2024-2025",
+            "rectification_to_date",
+        ),
+        # negatives: not a result of rectification; a page of the same year; a year-end page of January
+        (
+            "巡视组共发现问题",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2025-06-10",
+            False,
+            "2024",
+            "document_year",
+        ),
+        (
+            "在整改工作中,给予党纪处分",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2024-11-10",
+            True,
+            "2024",
+            "document_year",
+        ),
+        (
+            "在整改工作中,给予党纪处分",
+            "2024年3月至5月,省委第二巡视组对我局开展了巡视。",
+            "2025-01-10",
+            True,
+            "2024",
+            "document_year",
+        ),
+        # the last N years up to the page's year (on a page of January, up to the year before)
+        ("五年来,中央巡视组共开展了", "", "2017-09-29", False, "2013-2017", "years_up_to_now"),
+        ("两年来,已完成", "", "2023-01-13", False, "2021-2022", "years_up_to_now"),
+        # negatives: a year of its own wins; no date, no span; a span longer than a decade is not read
+        ("2020年来,已完成", "", "2023-05-13", False, "2020", "sentence_year"),
+        ("五年来,共开展了", "", "", False, "", "none"),
+        ("十五年来,共开展了", "", "2023-05-13", False, "2023", "published_year"),
+    ],
+)
+def test_resolve_year_of_rectification_results_and_the_last_n_years(
+    prefix: str, before_in_document: str, published: str, result: bool, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, "", "", "", published, None, before_in_document, rectification_result=result)
+    assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "latest"),
+    [
+        # a plan's name names future years: the text's own years decide
+        ("起草《某某村级巡察专项规划(2026—2030年)》。2025年,全市共巡察", 2025),
+        # a name's years count when the text names no other
+        ("按照《巡察工作五年规划(2017-2021年)》,全区", 2021),
+        ("全区共巡察12个单位", None),
+    ],
+)
+def test_resolve_latest_year_leaves_out_document_names(text: str, latest: int | None) -> None:
+    from pipeline.figures import latest_year
+
+    assert latest_year(text) == latest

@@ -46,16 +46,21 @@ CUES: list[tuple[str, str]] = [
         "inspect",
         r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
-    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集"),
-    ("resolve", r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成"),
+    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在"),
+    (
+        "resolve",
+        r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成|办(?=好?实事)",
+    ),
     ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
-    ("suggest", r"制发|下发|发出|印发|送达|提出"),
-    ("rules", r"建章立制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
+    ("suggest", r"制发|下发|发出|发放|印发|送达|提出"),
+    ("rules", r"建章立制|整章建制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
     (
         "account",
         r"问责|处分|追责|诫勉谈话|诫勉|组织处理|纪律处理|(党政纪|党纪政纪|党纪|政纪)处理|责令辞职|免职|撤职|"
+        # the forms of a sanction, as items of a breakdown (党纪处分9人(党内警告5人,留党察看1人…))
+        r"(党内)?(严重)?警告(?!函|牌|标|信|线|灯|教育)|记大过|记过|降级|撤销党内职务|留党察看|开除党籍|开除公职|开除(?!学籍)|"
         r"调整[^，,；;。\d]{0,8}干部|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
     ),
     # Verbs that govern a count of something else: the search for a cue stops here.
@@ -186,7 +191,7 @@ INSPECTED_NOUN = re.compile(r"(巡视|巡察)点$|被(巡视|巡察)(单位|对�
 # 给予N人党纪处分: the people a sanction is given to (not a commendation or aid).
 GIVEN_TO_PEOPLE = re.compile(r"给予$")
 NOT_SANCTION_AFTER = re.compile(r"^[^，,。；;]{0,8}(表彰|奖励|补贴|帮扶|慰问|救助|培训)")
-FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改)")
+FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改|纠治|纠正|整治)")
 # 发现并督促被巡视单位认真履职,立行立改有关事项50余件: found, then urged on, the fixing in the figure's clause.
 FOUND_THEN_URGED = re.compile(
     r"发现(并|和|及)(推动|督促|促进)(?!解决|整改)[^。；;\dXx×]{0,40}[，,]$"
@@ -296,6 +301,12 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     """The counted noun after the measure word: up to a separator, a cue verb or another number
     (a separator inside brackets, as in 县(市、区), does not end it)."""
     tail = sentence[q.end : clause_end]
+    if re.match(r"[(（][^()（）]*?[\dXx]", tail):
+        # 移交问题线索6条(其中…4条), 处分9人(警告5人…): brackets with counts after the count open a breakdown,
+        # no noun (not a gloss: 69个(社区)村党组织)
+        return ""
+    if re.match(r"(全部)?(整改|解决|办结)(完毕|到位|完成)", tail):
+        return ""  # 已有16项整改完毕: said done, the noun is elided
     modifier = INSPECTED_MODIFIER.match(tail)
     if modifier:
         # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
@@ -374,7 +385,9 @@ def _noun_prefix(text: str) -> str:
             depth += 1
         elif tok.token in ")）":
             depth = max(0, depth - 1)
-        elif depth == 0 and ((tok.pos[:1] in "vpcduf" and tok.pos != "vn") or NOT_NOUN.fullmatch(tok.token)):
+        elif depth == 0 and (
+            (tok.pos[:1] in "vpcduf" and tok.pos != "vn") or tok.pos == "ad" or NOT_NOUN.fullmatch(tok.token)
+        ):  # (an adjective used as an adverb, 问题认真整改, ends it too)
             break
         elif (
             depth == 0
@@ -570,6 +583,7 @@ class Seen:
 IMPLIED_NOUN = {
     "完成": "problem",
     "建章立制": "rule",
+    "整章建制": "rule",
     "整改": "problem",
     "整改到位": "problem",
     "立行立改": "problem",
@@ -594,17 +608,40 @@ POST_CUES = [
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
     # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
+    # 已有16项整改完毕: said rectified right after the count
+    ("resolve", re.compile(r"^(全部)?(整改|解决|办结)(完毕|到位|完成)(?=$|[，,；;。])")),
     # 其中35个已整改: said rectified, the clause ends there
     ("resolve", re.compile(r"^(已|均已|已全部|全部)(整改|解决)(?=$|[，,；;。])")),
     # 136件群众关心的问题得到有效解决: said solved after the noun
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(得到|获得)[^，,；;。]{0,4}(解决|整改)")),
 ]
+
+
+def _place_bodies_inspected(after_noun: str, frame: str | None, cues: list[re.Match[str]]) -> bool:
+    """The place's bodies after its count are what an inspection verb before them, or one closing the 对 frame
+    after them, inspects (not 对7个县巡察机构开展专项检查: a check of the inspecting bodies)."""
+    bodies = PLACE_BODIES.match(after_noun)
+    if bodies is None:
+        return False
+    if cues and cues[0].lastgroup == "inspect":
+        return True
+    rest = re.split(r"[，,。；;]", after_noun[bodies.end() :], maxsplit=1)[0]
+    return frame == "inspect" and re.search(r"巡察|巡视", rest) is not None
+
+
+# Units the feedback of a round went to (首批反馈的8家单位): inspected.
+FED_BACK_UNITS = re.compile(r"(巡视|巡察|首批|本批|集中)反馈(了)?的$")
+# A place's own bodies after its count, in an inspection frame (对5个县的纪委监委机关、组织部门开展提级巡察;
+# 对12个县市区农田建设工作领导小组开展专项巡察): one body per place, the places count the units inspected.
+PLACE_BODIES = re.compile(
+    r"^的?[^，,。；;\d]{0,30}?(纪委监委机关|机关|组织部门?|巡察机构|领导小组|民政局|[^，,。；;、]{1,8}局)(?=$|[、，,和及]|开展|进行|实施)"
+)
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|以及|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|以及|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
 
 
@@ -675,7 +712,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         noun, noun_cls = site.group(0), "org"  # 13个巡视点中 (jieba joins 点中), 13个巡视点的动员会
     frame = _frame_cue(sentence, q, noun_cls)
     unit_noun = noun_cls in ("org", "village", "township")
-    if unit_noun and frame != "inspect" and _feedback_frame(sentence, q, noun):
+    if unit_noun and frame != "inspect" and (_feedback_frame(sentence, q, noun) or FED_BACK_UNITS.search(before_text)):
         frame = "inspect"  # 向31个省区市反馈巡视情况; 三户被巡察企业
     if (
         unit_noun
@@ -697,7 +734,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     after_noun = sentence[q.end + len(noun) :] if noun and sentence.startswith(noun, q.end) else sentence[q.end :]
     # A place is counted only as a whole; followed by another noun it is a modifier:
     # 10个县(市、区)殡葬、养老服务…等4个领域 counts fields, not counties.
-    if noun_cls == "org" and PLACE_HEAD.search(noun) and not PLACE_FOLLOWER.match(after_noun):
+    if (
+        noun_cls == "org"
+        and PLACE_HEAD.search(noun)
+        and not PLACE_FOLLOWER.match(after_noun)
+        and not _place_bodies_inspected(after_noun, frame, cues)
+        and not (re.search(r"在(巡视|巡察)$", before_text) and after_noun.startswith("中"))  # 在巡视20个县中
+    ):
         return Seen(q, None, noun, None)
     # A body followed by its own verb is the agent, not the object: 10个县(市、区)委巡察1975个…
     frame_list_item = (
@@ -713,7 +756,10 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and SUBJECT_FOLLOWERS.match(after_noun)
     ):
         return Seen(q, None, noun, None)
-    named_by_verb = re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues  # 在已移交的40件线索中
+    # 在已移交的40件线索中; 在巡视20个县(市、区)中: the verb names them, they are no denominator
+    named_by_verb = (re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues) or re.search(
+        r"在(巡视|巡察)$", before_text
+    )
     if re.search(r"总数|总量|应巡", noun) or (
         re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun)
         and not INSPECTED_NOUN.search(noun)
@@ -733,6 +779,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         return Seen(q, None, noun, None)  # 8个县市开展了1轮巡察: the units ran the rounds themselves
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
+    if noun_cls == "problem" and _fed_back_problems(sentence[clause_start : q.start], after_noun):
+        return Seen(q, "problems_found", noun, "find", noun_cls)  # 对反馈的3个方面12个问题制定整改措施
     if noun_cls in ("problem", "task") and ITEMS_DONE_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 58项整改任务已完成53项: 58 is the whole, 53 the rectified part
     list_closed = (
@@ -795,8 +843,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         post_cue == "resolve"
         and noun_cls == "problem"
         and left_cue is not None
-        and re.match(r"的", sentence[left_cue.end() :])
-    ):
+        and (elided or re.match(r"的", sentence[left_cue.end() :]))
+    ):  # (发现问题20个,12个整改到位: the verb after the elided noun, not the one of the clause before)
         cue = post_cue  # 巡视组反馈的38个问题全部整改到位: the verb in the modifier only says which problems
     if unit_noun and cue == "resolve" and left_cue is not None and left_cue.group(0) == "完成":
         cue = "inspect"  # 全县220个村级党组织,已完成153个: completing units is inspecting them
@@ -859,7 +907,11 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if noun_cls in ("org", "village", "township") and q.unit in NOT_UNIT_MEASURES:
         # 交办被巡察单位89条: what is handed to the units, counted in 条, is not a count of units
         return Seen(q, None, noun, cue, noun_cls)
-    if kind == "problems_resolved" and HANDED_FOR_FIXING.search(sentence[clause_start : q.start]):
+    if (
+        kind == "problems_resolved"
+        and HANDED_FOR_FIXING.search(sentence[clause_start : q.start])
+        and not DONE_NEXT_CLAUSE.match(sentence[q.end :])  # 移交立行立改问题4个,已全部办结: said done after all
+    ):
         # 移交立行立改问题32个: handed over to be fixed, not said fixed; inside a breakdown of problems
         # found (发现问题120个,其中移交立行立改问题32个) it is a part of what was found.
         found_total = any(p.kind == "problems_found" for p in previous)
@@ -869,11 +921,47 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     return Seen(q, kind, noun, cue, noun_cls)
 
 
+# The problems an inspection fed back, as a rectification report names them: groups before the items
+# (4个方面13项具体问题, 5大类17项问题, 3个方面6项共11个问题) or 反馈的/指出的 before the count.
+GROUPED_ITEMS_BEFORE = re.compile(
+    r"[\d一二三四五六七八九十两]+\s*(个|大)?(方面|大类|类|板块)[^，,。；;\d]{0,4}([\d一二三四五六七八九十]+\s*项)?(共|共计|合计)?$"
+)
+FED_BACK_BEFORE = re.compile(
+    r"((反馈|指出|提出|点出)的(主要|具体|突出)?|(?<![面相绝核比应反])(针对|对照|对)(巡察组|巡视组|巡察|巡视)?|方面[(（])$"
+)
+RESOLVED_RIGHT_BEFORE = re.compile(r"(立行立改|立查立改|整改|解决|纠正|整治|完成|办结)(到位|完毕)?(了)?(各类)?$")
+DONE_AFTER = re.compile(r"^(已|均已|全部|立行立改|立查立改|即知即改|边巡边改|得到|获得)")
+CHECKED_AFTER = re.compile(r"^([及和、][^，,。；;]{0,30}?)?的?整改(情况|进展|进度|落实情况)")
+
+
+def _fed_back_problems(before: str, after_noun: str) -> bool:
+    """Problems counted as the inspection fed them back: found, whatever the report then does with them
+    (对反馈的3个方面12个问题制定整改措施, 对12个问题认真进行了整改); not when a verb of rectification governs the
+    count itself (整改了4个方面12个问题) or follows it said done (反馈的38个问题全部整改到位, 对12个问题立行立改: see
+    POST_CUES), nor when only their rectification is checked; a count followed by its done part is the whole."""
+    grouped = GROUPED_ITEMS_BEFORE.search(before)
+    fed = FED_BACK_BEFORE.search(before)
+    if grouped is None and fed is None:
+        return False
+    lead = before[: grouped.start()] if grouped else before[: fed.start()] if fed else before
+    heading = fed is not None and fed.group(0).startswith("方面")  # (四)…整改方面(2个问题): a heading's count
+    if not heading and RESOLVED_RIGHT_BEFORE.search(lead) and not re.search(r"(对|针对|对照)[^，,。；;]{0,12}$", lead):
+        return False
+    if ITEMS_DONE_AFTER.match(after_noun):
+        return True
+    if DONE_AFTER.match(after_noun) or CHECKED_AFTER.match(after_noun):
+        return False
+    return not any(c == "resolve" and pattern.match(after_noun) for c, pattern in POST_CUES)
+
+
 # Places counted without a measure word of their own (辽宁等4省, 湖北等4省市).
 PLACE_MEASURES = frozenset({"省", "省市", "省区市", "省市区"})
 # Measure words that never count units, villages or townships (they count clues, items, people).
 NOT_UNIT_MEASURES = frozenset({"条", "件", "项", "人", "名", "人次", "份"})
-HANDED_FOR_FIXING = re.compile(r"(移交|交办|下发)[^，,。；;已]{0,4}立行立改(?![^，,。；;]{0,8}(已|完成|到位))")
+DONE_NEXT_CLAUSE = re.compile(r"^[^，,。；;]{0,6}[，,]\s*(均已|已经|已)(全部)?(办结|完成|整改|解决)")
+HANDED_FOR_FIXING = re.compile(
+    r"(移交|交办|下发)[^，,。；;已]{0,4}(立行立改|整改事项)(?![^，,。；;]{0,8}(已|完成|到位))"
+)
 
 
 UNITS_QUALIFY_PEOPLE = re.compile(r"^(的[^，,。；;]{0,8}(书记|负责人|负责同志|干部|领导|班子|一把手)|“?一把手)")
