@@ -138,7 +138,7 @@ YEARS_UP_TO_NOW = re.compile(r"(?<![\d〇零一二三四五六七八九十百])(
 
 
 def _years_up_to_now(prefix: str, title_year: int | None, published: str, planned: bool) -> Year | None:
-    """五年来,中央巡视组共开展了12轮巡视 on a page of 2017: 2013–2017 (on a page dated January or February,
+    """五年来,省委巡视组共开展了9轮巡视 on a page of 2017: 2013–2017 (on a page dated January or February,
     the N years up to the year before, as 全年 in `_relative`)."""
     found = list(YEARS_UP_TO_NOW.finditer(prefix))
     pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
@@ -183,7 +183,7 @@ def latest_year(text: str) -> int | None:
 CENTRAL_TERMS = {"十八": (2013, 2017), "十九": (2018, 2022), "二十": (2023, 2027)}
 CENTRAL_TERM = re.compile(r"(十八|十九|二十)届(?:中央|党中央)")
 TO_DATE = re.compile(r"截至目前|截止目前|截至当前|截至今日|至今|目前为止")
-# not 十七届县委第六轮; 六届县委已经完成对71个… counts over the term too
+# not 十六届县委第五轮; 七届县委已经完成对58个… counts over the term too
 LOCAL_TERM = re.compile(r"[一二三四五六七八九十]+届(?:省|市|州|县|区|旗)委(?:共|累计|已经?|先后)")
 CUMULATIVE = re.compile(r"共|累计|先后|五年来|以来|届内|本届")
 

@@ -240,7 +240,7 @@ PAGE_CHROME = re.compile(
 EDITION_MARK = re.compile(
     r"^第\s*[A-Z]?[\d一二三四五六七八九十]+\s*版\s*[:：]|^《\s*\S{2,12}\s*》\s*[(（]\s*\d{4}年.{0,12}版\s*[)）]$"
     r"|^.{0,12}(见|详见)第[\d一二三四五六七八九十]+(版|页)$"
-    # an e-paper's edition switches and pointers (通版阅读请点击; 当前版:03版; 00023版:今日湖州; (上接第一版))
+    # an e-paper's edition switches and pointers (通版阅读请点击; 当前版:05版; 00012版:今日某市; (上接第一版))
     r"|^(通版阅读请点击|展开通版|收缩通版)\s*[:：]?\s*$|^当前版\s*[:：]\s*\S{1,8}版\s*$|^\d{2,5}版\s*[:：]"
     r"|^[(（]\s*(上接|下转|转自|接上)第?\s*[\d一二三四五六七八九十]+\s*版[^()（）]{0,3}[)）]\s*$"
     # a printed page's running head (Page 66 - …, P. 66)

@@ -1288,7 +1288,7 @@ def test_extract_sanction_forms_of_round_6(sentence: str, expected: list[tuple[s
         ("反馈了4个方面的问题", []),
         # an 对/针对 frame names the problems fed back, whatever verb closes it
         ("针对反馈的9个问题明确整改措施30条", [("problems_found", 9)]),
-        ("对6个方面21个问题认真进行了整改", [("problems_found", 21)]),
+        ("对6个方面21个问题认真抓好了整改", [("problems_found", 21)]),
         ("整改方案对15项具体问题制定了整改措施", [("problems_found", 15)]),
         # negatives: said fixed at once after the frame; only the rectification checked
         ("对发现的12个问题立行立改", [("problems_resolved", 12)]),

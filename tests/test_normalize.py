@@ -941,7 +941,7 @@ def test_normalize_keeps_question_marks_that_are_no_lost_character(raw: str) -> 
         ("P. 12", "page_mark"),
         # a lone arrow; a path from the home page set with spaces; an e-paper's editions in one long row
         (">", "noise"),
-        ("首页 国内新闻 某某市委第六轮巡察启动 将对这些单位开展巡察", "breadcrumb"),
+        ("首页 国内新闻 某某市委第六轮巡察启动 将对以上单位开展巡察", "breadcrumb"),
         (
             "0001版: 封面 0002版: 封二 01版: 卷首 02版: 目录 03版: 公益 04版: 目录 05版: 要闻 06版: 要闻 07版: 综合",
             "navigation",

@@ -111,8 +111,8 @@ def test_resolve_back_reference_is_a_repeat() -> None:
         ("十八届中央共", "", "", "", "", "2013-2017", "central_term"),
         ("截至目前，全县已完成巡察", "2019年，县委巡察办", "", "", "", "", "to_date"),
         ("十四届县委共开展巡察", "", "", "", "2016-10-01", "", "to_date"),
-        ("目前,六届县委已经完成对", "", "", "", "2021-03-19", "", "to_date"),
-        ("十七届县委第六轮巡察共组建6个巡察组对", "", "", "", "2024-05-01", "2024", "published_year"),
+        ("目前,七届县委已经完成对", "", "", "", "2021-03-19", "", "to_date"),
+        ("十六届县委第五轮巡察共组建5个巡察组对", "", "", "", "2024-05-01", "2024", "published_year"),
         # a page dated January or February reports on the year before
         ("巡察党组织", "", "", "", "2020-01-17", "2019", "published_year"),
         ("巡察党组织", "", "", "", "2020-03-17", "2020", "published_year"),
@@ -301,7 +301,7 @@ def test_resolve_role_of_a_breakdown_in_brackets(text: str, expected: list[tuple
             "document_year",
         ),
         # the last N years up to the page's year (on a page of January, up to the year before)
-        ("五年来,中央巡视组共开展了", "", "2017-09-29", False, "2013-2017", "years_up_to_now"),
+        ("五年来,省委巡视组共开展了", "", "2017-09-29", False, "2013-2017", "years_up_to_now"),
         ("两年来,已完成", "", "2023-01-13", False, "2021-2022", "years_up_to_now"),
         # negatives: a year of its own wins; no date, no span; a span longer than a decade is not read
         ("2020年来,已完成", "", "2023-05-13", False, "2020", "sentence_year"),

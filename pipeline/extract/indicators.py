@@ -303,10 +303,10 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     tail = sentence[q.end : clause_end]
     if re.match(r"[(（][^()（）]*?[\dXx]", tail):
         # 移交问题线索6条(其中…4条), 处分9人(警告5人…): brackets with counts after the count open a breakdown,
-        # no noun (not a gloss: 69个(社区)村党组织)
+        # no noun (not a gloss: 57个(社区)村党组织)
         return ""
     if re.match(r"(全部)?(整改|解决|办结)(完毕|到位|完成)", tail):
-        return ""  # 已有16项整改完毕: said done, the noun is elided
+        return ""  # 已有14项整改完毕: said done, the noun is elided
     modifier = INSPECTED_MODIFIER.match(tail)
     if modifier:
         # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
@@ -608,7 +608,7 @@ POST_CUES = [
     ("account", re.compile(r"^(被|受到)[^，,；;。]{0,8}(问责|处分|责令辞职|免职|撤职|追责|诫勉)")),
     # 分解出的26个具体问题、29项整改措施已完成: said done after the noun (for problems only, see TYPE_TABLE)
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(已|均已|已全部|全部)(整改)?(完成|到位|销号)")),
-    # 已有16项整改完毕: said rectified right after the count
+    # 已有14项整改完毕: said rectified right after the count
     ("resolve", re.compile(r"^(全部)?(整改|解决|办结)(完毕|到位|完成)(?=$|[，,；;。])")),
     # 其中35个已整改: said rectified, the clause ends there
     ("resolve", re.compile(r"^(已|均已|已全部|全部)(整改|解决)(?=$|[，,；;。])")),
@@ -629,7 +629,7 @@ def _place_bodies_inspected(after_noun: str, frame: str | None, cues: list[re.Ma
     return frame == "inspect" and re.search(r"巡察|巡视", rest) is not None
 
 
-# Units the feedback of a round went to (首批反馈的8家单位): inspected.
+# Units the feedback of a round went to (首批反馈的6家单位): inspected.
 FED_BACK_UNITS = re.compile(r"(巡视|巡察|首批|本批|集中)反馈(了)?的$")
 # A place's own bodies after its count, in an inspection frame (对5个县的纪委监委机关、组织部门开展提级巡察;
 # 对12个县市区农田建设工作领导小组开展专项巡察): one body per place, the places count the units inspected.
@@ -910,7 +910,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if (
         kind == "problems_resolved"
         and HANDED_FOR_FIXING.search(sentence[clause_start : q.start])
-        and not DONE_NEXT_CLAUSE.match(sentence[q.end :])  # 移交立行立改问题4个,已全部办结: said done after all
+        and not DONE_NEXT_CLAUSE.match(sentence[q.end :])  # 移交立行立改问题6个,已全部办结: said done after all
     ):
         # 移交立行立改问题32个: handed over to be fixed, not said fixed; inside a breakdown of problems
         # found (发现问题120个,其中移交立行立改问题32个) it is a part of what was found.
@@ -922,7 +922,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
 
 
 # The problems an inspection fed back, as a rectification report names them: groups before the items
-# (4个方面13项具体问题, 5大类17项问题, 3个方面6项共11个问题) or 反馈的/指出的 before the count.
+# (3个方面11项具体问题, 6大类15项问题, 4个方面7项共12个问题) or 反馈的/指出的 before the count.
 GROUPED_ITEMS_BEFORE = re.compile(
     r"[\d一二三四五六七八九十两]+\s*(个|大)?(方面|大类|类|板块)[^，,。；;\d]{0,4}([\d一二三四五六七八九十]+\s*项)?(共|共计|合计)?$"
 )
@@ -936,7 +936,7 @@ CHECKED_AFTER = re.compile(r"^([及和、][^，,。；;]{0,30}?)?的?整改(情�
 
 def _fed_back_problems(before: str, after_noun: str) -> bool:
     """Problems counted as the inspection fed them back: found, whatever the report then does with them
-    (对反馈的3个方面12个问题制定整改措施, 对12个问题认真进行了整改); not when a verb of rectification governs the
+    (对反馈的3个方面12个问题制定整改措施, 对10个问题认真抓好整改); not when a verb of rectification governs the
     count itself (整改了4个方面12个问题) or follows it said done (反馈的38个问题全部整改到位, 对12个问题立行立改: see
     POST_CUES), nor when only their rectification is checked; a count followed by its done part is the whole."""
     grouped = GROUPED_ITEMS_BEFORE.search(before)
