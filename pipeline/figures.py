@@ -104,23 +104,33 @@ def _years_before(text: str) -> tuple[int, int, int] | None:
     return min(group), max(group), last.end()
 
 
+def _page_date(published: str | None) -> tuple[int | None, int | None]:
+    """(year, month) of the page's date (`YYYY-MM-DD`), or (None, None)."""
+    found = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
+    return (int(found.group(1)), int(found.group(2))) if found else (None, None)
+
+
+def _year_end_page(published: str | None) -> bool:
+    """A page dated January or February: a year-end summary, whose 全年/今年 and undated figures are
+    the year before's (each rule below that shifts a year for it asks here)."""
+    month = _page_date(published)[1]
+    return month is not None and month <= 2
+
+
 def reference_year(title: str, published: str) -> tuple[int | None, int | None]:
     """(the year the document reports on, per its title; the year it was published)."""
     title_years = sorted({int(y) for y in YEAR_MENTION.findall(title or "")})
-    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
-    return (title_years[0] if title_years else None), (int(pub.group(1)) if pub else None)
+    return (title_years[0] if title_years else None), _page_date(published)[0]
 
 
 def _relative(prefix: str, title_year: int | None, published: str, planned: bool = False) -> Year | None:
-    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
-    pub_year, month = (int(pub.group(1)), int(pub.group(2))) if pub else (None, None)
-    ref = title_year or pub_year
+    ref = title_year or _page_date(published)[0]
     if ref is None:
         return None
     # A year-end summary dated January or February speaks of the year before as 全年/今年; a plan in such a page
     # (今年,市纪委将对…) speaks of the year it is in.
     own = ref  # the page's own year: 去年 on a page of January 2019 is 2018
-    if title_year is None and month is not None and month <= 2 and not planned:
+    if title_year is None and _year_end_page(published) and not planned:
         ref -= 1
     if NEXT_YEAR.search(prefix):
         return Year(ref + 1, ref + 1, "relative_next_year")
@@ -133,6 +143,14 @@ def _relative(prefix: str, title_year: int | None, published: str, planned: bool
     return None
 
 
+def _count(numeral: str) -> int:
+    """A small count in digits or Chinese numerals (五, 两, 十二), by the extract stage's parser; 0 if none."""
+    from pipeline.extract.quantities import chinese_to_number
+
+    value = int(numeral) if numeral.isdigit() else chinese_to_number(numeral)
+    return int(value) if value is not None else 0
+
+
 # 五年来, 两年来, 近三年来: the last N years up to the page's year.
 YEARS_UP_TO_NOW = re.compile(r"(?<![\d〇零一二三四五六七八九十百])([两二三四五六七八九十]|\d{1,2})年(?:多)?来")
 
@@ -141,15 +159,13 @@ def _years_up_to_now(prefix: str, title_year: int | None, published: str, planne
     """五年来,省委巡视组共开展了9轮巡视 on a page of 2017: 2013–2017 (on a page dated January or February,
     the N years up to the year before, as 全年 in `_relative`)."""
     found = list(YEARS_UP_TO_NOW.finditer(prefix))
-    pub = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
-    if not found or not (title_year or pub):
+    ref = title_year or _page_date(published)[0]
+    if not found or ref is None:
         return None
-    n_text = found[-1].group(1)
-    n = int(n_text) if n_text.isdigit() else "一二三四五六七八九十".find(n_text) + 1 or 2  # 两 → 2
+    n = _count(found[-1].group(1))
     if not 2 <= n <= 10:
         return None
-    ref = title_year or int(pub.group(1))  # type: ignore[union-attr]
-    if title_year is None and pub and int(pub.group(2)) <= 2 and not planned:
+    if title_year is None and _year_end_page(published) and not planned:
         ref -= 1
     return Year(ref - n + 1, ref, "years_up_to_now")
 
@@ -203,11 +219,7 @@ def _central_round(prefix: str) -> Year | None:
     if not rounds or YEAR_MENTION.search(prefix):
         return None
     term, ordinal = rounds[-1].groups()
-    n = (
-        int(ordinal)
-        if ordinal.isdigit()
-        else {"十": 10, "十一": 11, "十二": 12}.get(ordinal, "一二三四五六七八九".find(ordinal) + 1)
-    )
+    n = _count(ordinal)
     years = CENTRAL_ROUND_YEARS[term]
     if 1 <= n <= len(years):
         return Year(years[n - 1], years[n - 1], "central_round")
@@ -267,8 +279,8 @@ def resolve_year(
         # (十八大以来…去年开展了两轮巡视: the relative year after it decides)
         start = CENTRAL_TERMS[congress[-1].group(1)][0]
         since = _since(start, start, title_year, published, doc_latest)
-        early = re.match(r"(?:19|20)\d\d-0[12]", published or "")
-        if since.end is not None and early and not planned and title_year is None and since.end > start:
+        year_end = _year_end_page(published) and not planned and title_year is None
+        if since.end is not None and year_end and since.end > start:
             # a page dated January or February counts the results up to the year before (as 全年 above)
             return Year(since.start, since.end - 1, "since_congress")
         return Year(since.start, since.end, "since_congress") if since.start is not None else since
@@ -296,8 +308,7 @@ def resolve_year(
         return Year(title_year, title_year, "title_year")
     found = _years_before(before_in_document)
     if found:
-        month = re.match(r"(?:19|20)\d\d-(\d\d)", published or "")
-        if rectification_result and pub_year is not None and pub_year > found[1] and month and int(month.group(1)) > 2:
+        if rectification_result and pub_year is not None and pub_year > found[1] and not _year_end_page(published):
             # A result of rectification (people sanctioned, rules made, problems fixed) whose only year is the
             # inspection's, named in an earlier passage, on a page dated in a later year: the rectification ran
             # from then to the page's date (not on a year-end summary dated January or February).
@@ -306,8 +317,7 @@ def resolve_year(
     if pub_year is not None:
         # A page dated January or February with no year of its own reports on the year before
         # (year-end summaries), as 全年/今年 do above.
-        month = re.match(r"(?:19|20)\d\d-(\d\d)", published)
-        if month and int(month.group(1)) <= 2:
+        if _year_end_page(published):
             return Year(pub_year - 1, pub_year - 1, "published_year")
         return Year(pub_year, pub_year, "published_year")
     if doc_latest is not None:
