@@ -123,12 +123,11 @@ def write_parted_csv(
     written. Returns this CSV's ranges."""
     ranges: dict[str, list[int]] = {}
     changed = set(table.changed)
-    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
     with ExitStack() as files, atomic_path(target) as tmp:
         out = files.enter_context(open(tmp, "wb"))
         old = files.enter_context(open(previous, "rb")) if previous is not None and previous.is_file() else None
         out.write(codecs.BOM_UTF8)
-        pacsv.write_csv(csv_ready(table.schema.empty_table()), out, pacsv.WriteOptions(quoting_style="needed"))
+        _csv_rows(table.schema.empty_table(), out, header=True)
         for part in sorted(table.folder.glob("part-*.parquet")):
             start = out.tell()
             span = previous_ranges.get(part.name)
@@ -136,7 +135,7 @@ def write_parted_csv(
                 old.seek(span[0])
                 out.write(old.read(span[1]))
             else:
-                pacsv.write_csv(csv_ready(pq.read_table(part).cast(table.schema)), out, options)
+                _csv_rows(pq.read_table(part).cast(table.schema), out, header=False)
             ranges[part.name] = [start, out.tell() - start]
     return ranges
 
@@ -176,10 +175,15 @@ def write_csv(table: pd.DataFrame | pa.Table, target: Path) -> None:
     JSON, dates without a time of day as dates. Written by Arrow's C++ writer: pandas' to_csv took
     1.4 s of a one-report refresh at 2,000 reports (passages, indicators and mentions are 38 MB of
     CSV there), Arrow's 0.2 s."""
-    arrow = csv_ready(table if isinstance(table, pa.Table) else to_arrow(table))
     with atomic_path(target) as tmp, open(tmp, "wb") as out:
         out.write(codecs.BOM_UTF8)
-        pacsv.write_csv(arrow, out, pacsv.WriteOptions(quoting_style="needed"))
+        _csv_rows(table if isinstance(table, pa.Table) else to_arrow(table), out, header=True)
+
+
+def _csv_rows(table: pa.Table, out: Any, header: bool) -> None:
+    """The table's rows as CSV cells (`csv_ready`), quoted where needed: one format for every CSV,
+    whole or assembled from parts (`write_parted_csv`)."""
+    pacsv.write_csv(csv_ready(table), out, pacsv.WriteOptions(include_header=header, quoting_style="needed"))
 
 
 def to_arrow(table: pd.DataFrame) -> pa.Table:
