@@ -251,10 +251,11 @@ def _groups(
         size.update({d: len(exact[d]) for d in group if d not in size})
         main = max(group, key=lambda d: (size[d], d))
         # (a main document read afresh may have a new text: then every member is measured again)
-        same_main = main in known.index
-        measured = {
-            d: float(known.at[d, "containment"]) for d in stored if same_main and known.at[d, "report_id"] == main
-        }
+        measured = (
+            {d: float(known.at[d, "containment"]) for d in stored if known.at[d, "report_id"] == main}
+            if main in known.index
+            else {}
+        )
         exact = sets([main, *(d for d in group if d not in measured)])
         parts.append(
             pd.DataFrame(
