@@ -3,8 +3,10 @@
 What to redo is decided by content hash and stage version, never by file times: a document is
 its bytes (`doc_id`), and a stage's output for it is current when the manifest records the
 stage's present version (code + settings + lexicon/model digest, chained through the stages
-before it). New and changed reports are processed, unchanged ones skipped, removed ones
-retracted; byte-identical files are one document with several sources.
+before it). A file is hashed again unless its size, times and inode are those recorded when it
+was last hashed (as git's index does; any write moves the change time, which no tool can set).
+New and changed reports are processed, unchanged ones skipped, removed ones retracted;
+byte-identical files are one document with several sources.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 import enum
 import logging
 import os
+import stat
 import threading
 import time
 import uuid
@@ -58,6 +61,7 @@ class Plan:
     file_errors: list[dict[str, object]]  # files that could not be read at all
     todo: dict[str, tuple[str, ...]]  # doc_id -> stages to run
     urls: dict[str, dict[str, str]]  # doc_id -> source -> the address it was fetched from (fetch sidecars)
+    files: dict[str, list[int | str]]  # source -> its stat identity and doc_id when hashed (FileIdentity)
 
 
 def new_run_id() -> str:
@@ -70,30 +74,66 @@ def _stages_until(until: str) -> tuple[str, ...]:
     return STAGE_NAMES[: STAGE_NAMES.index(until) + 1]
 
 
+# A file's stat taken when it was hashed: size, modification and change times (ns), inode. A file
+# changed within this many ns of being hashed is hashed again next time: its times may not have
+# moved yet (a coarse file-system clock), as git's "racily clean" entries.
+RACY_NS = 2_000_000_000
+
+
+def _file_identity(info: os.stat_result) -> list[int]:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
 def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: tuple[str, ...]) -> Plan:
-    """Hash every file; a document needs a stage when the manifest has no ok record of the
-    stage's present version for it (or a stage before it is redone), or, for ingest, when the
-    address its page was fetched from is not the one it was read with (a sidecar came later)."""
+    """Hash every new or touched file; a document needs a stage when the manifest has no ok record
+    of the stage's present version for it (or a stage before it is redone), or, for ingest, when
+    the address its page was fetched from is not the one it was read with (a sidecar came later).
+    Hashing reads every byte (1.4 s of a refresh at 10,000 reports): a file whose stat is the one
+    recorded when it was hashed keeps its doc_id unread."""
     versions = stage_versions(settings)
+    hashed_before = manifest.get("files", {})
+    files: dict[str, list[int | str]] = {}
+    now_ns = time.time_ns()
     sources: dict[str, list[str]] = {}
     data: dict[str, bytes] = {}
-    paths: dict[str, Path] = {}  # ingested at this version: re-read only if its page address changed
+    paths: dict[str, Path] = {}  # ingested at this version: read only if needed
     file_errors: list[dict[str, object]] = []
     known = manifest["documents"]
+
+    def needs_ingest(doc_id: str) -> bool:
+        return known.get(doc_id, {}).get("stages", {}).get("ingest", {}).get("version") != versions["ingest"]
+
     for path in discover(input_dir):
         source = path.relative_to(input_dir).as_posix()
+        raw: bytes | None = None
         try:
-            raw = read_bytes(path, input_dir, settings.max_file_bytes)
-        except IngestError as exc:
-            file_errors.append({"source": source, "doc_id": None, "n_bytes": 0, "error": str(exc)})
+            info = path.lstat()
+            identity = _file_identity(info)
+            recorded = hashed_before.get(source)
+            if (
+                recorded
+                and recorded[:-1] == identity
+                and stat.S_ISREG(info.st_mode)
+                and info.st_size <= settings.max_file_bytes
+                and not needs_ingest(str(recorded[-1]))
+            ):
+                doc_id = str(recorded[-1])
+            else:
+                raw = read_bytes(path, input_dir, settings.max_file_bytes)
+                doc_id = doc_id_for(raw)
+        except (IngestError, OSError) as exc:
+            error = exc if isinstance(exc, IngestError) else IngestError(f"unreadable: {exc.strerror or exc}")
+            file_errors.append({"source": source, "doc_id": None, "n_bytes": 0, "error": str(error)})
             continue
-        doc_id = doc_id_for(raw)
+        if stat.S_ISREG(info.st_mode) and now_ns - info.st_ctime_ns > RACY_NS:
+            files[source] = [*identity, doc_id]
         sources.setdefault(doc_id, []).append(source)
-        if known.get(doc_id, {}).get("stages", {}).get("ingest", {}).get("version") != versions["ingest"]:
+        if raw is not None and needs_ingest(doc_id):
             data.setdefault(doc_id, raw)
         else:
             paths.setdefault(doc_id, path)
-    urls = {d: source_urls(input_dir, s) for d, s in sources.items()}
+    sidecars = (input_dir / ".fetch").is_dir()
+    urls = {d: source_urls(input_dir, s) if sidecars else {} for d, s in sources.items()}
     for doc_id, path in paths.items():
         ingest = known[doc_id]["stages"]["ingest"]
         url = fetched_url({"sources": sorted(sources[doc_id]), "urls": urls[doc_id]})
@@ -116,13 +156,12 @@ def plan(input_dir: Path, manifest: dict[str, Any], settings: Settings, stages: 
                 break
             if done.get("status") == "failed":
                 break  # the stages after a current failure have no input: they stay skipped
-    return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo, urls)
+    return Plan({d: sorted(s) for d, s in sources.items()}, data, file_errors, todo, urls, files)
 
 
 def source_urls(input_dir: Path, sources: list[str]) -> dict[str, str]:
-    """The address each source was fetched from, where the fetch stage left a sidecar."""
-    if not (input_dir / ".fetch").is_dir():
-        return {}
+    """The address each source was fetched from, where the fetch stage left a sidecar (the caller
+    asks only when the input folder has the fetch stage's folder)."""
     from pipeline.fetch import sidecar_for
 
     urls = {}
@@ -395,6 +434,7 @@ def _refresh_locked(
         "settings": recorded,
         "versions": versions,
         "file_errors": work_plan.file_errors,
+        "files": work_plan.files,
     }
     store.write_manifest(layout, manifest)
     return publish(

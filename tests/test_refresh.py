@@ -356,3 +356,45 @@ def test_refresh_page_address_arriving_later_dates_a_page_that_shows_no_date(tmp
     assert docs.source_url.tolist() == ["http://example.org/news/2021-03/16/c_1.htm"]
     assert refresh(inp, out) == 0
     assert changes(out).empty or not (changes(out).kind == "document").any()  # the address is read once
+
+
+def test_refresh_plan_hashes_only_new_or_touched_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose stat is the one recorded when it was hashed keeps its doc_id unread; any write
+    (even one that keeps the size and puts the modification time back) makes it read again."""
+    from pipeline import runner
+    from pipeline.config import Settings
+    from pipeline.stages import STAGE_NAMES
+
+    inp = small_corpus(tmp_path / "in")
+    reads: list[str] = []
+    real_read = runner.read_bytes
+    monkeypatch.setattr(runner, "read_bytes", lambda path, *a: reads.append(path.name) or real_read(path, *a))
+    settings = Settings()
+    versions = runner.stage_versions(settings)
+
+    def manifest_after(plan: runner.Plan) -> dict[str, Any]:
+        stages = {"ingest": {"version": versions["ingest"], "status": "ok", "source_url": None}}
+        return {"documents": {d: {"stages": stages} for d in plan.sources}, "files": plan.files}
+
+    monkeypatch.setattr(runner, "RACY_NS", 0)
+    first = runner.plan(inp, {"documents": {}}, settings, STAGE_NAMES)
+    assert sorted(reads) == sorted(SMALL) and len(first.files) == 3
+    reads.clear()
+    second = runner.plan(inp, manifest_after(first), settings, STAGE_NAMES)
+    assert reads == [] and second.sources == first.sources
+
+    changed = inp / SMALL[0]
+    times = changed.stat()
+    data = bytearray(changed.read_bytes())
+    digit = next(i for i, byte in enumerate(data) if chr(byte).isdigit())
+    data[digit] = ord("0") + (data[digit] - ord("0") + 1) % 10  # one figure changed, same size
+    changed.write_bytes(bytes(data))
+    os.utime(changed, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert changed.stat().st_size == times.st_size and changed.stat().st_mtime_ns == times.st_mtime_ns
+    third = runner.plan(inp, manifest_after(second), settings, STAGE_NAMES)
+    assert reads == [SMALL[0]]
+    assert doc_id_for(bytes(data)) in third.sources and doc_id_for(bytes(data)) in third.data
+
+    # negative: just-written files are not recorded (their times may not have moved yet)
+    monkeypatch.setattr(runner, "RACY_NS", 10**18)
+    assert runner.plan(inp, {"documents": {}}, settings, STAGE_NAMES).files == {}
