@@ -160,17 +160,23 @@ def group_reports(
             cache.update(shingles_of(missing))
         return cache
 
+    # The samples' doc_id is a category over the present documents: the kept rows are recoded from
+    # the previous categories, not hashed again as 2.5 million strings (bench, 10,000 reports).
+    index = pd.Index(present)
     picked = {d: shingle_sample(sets(fresh)[d]) for d in sorted(fresh)}
-    new_samples = pd.DataFrame(
-        {
-            "doc_id": np.repeat(list(picked), [len(v) for v in picked.values()]).astype(object),
-            "sample": np.concatenate([np.empty(0, np.uint32), *picked.values()]),
-        }
+    old = pd.Categorical(previous.samples.doc_id)
+    old_codes = np.append(index.get_indexer(old.categories), -1)[old.codes]  # gone: -1
+    is_fresh = index.isin(fresh)
+    kept_rows = (old_codes >= 0) & ~is_fresh[old_codes]
+    codes = np.concatenate(
+        [old_codes[kept_rows], np.repeat(index.get_indexer(list(picked)), [len(v) for v in picked.values()])]
+    ).astype(np.int32)
+    values = np.concatenate(
+        [previous.samples["sample"].to_numpy(np.uint32)[kept_rows], np.empty(0, np.uint32), *picked.values()]
     )
     # Kept documents' rows as they were, then the fresh ones: not sorted, as nothing reads them in
     # order (sorting 2.5 million rows took 0.5 s of every publish at 10,000 bench reports).
-    samples = pd.concat([previous.samples[previous.samples.doc_id.isin(kept)], new_samples], ignore_index=True)
-    samples = samples.astype({"sample": "uint32"})
+    samples = pd.DataFrame({"doc_id": pd.Categorical.from_codes(codes, categories=present), "sample": values})
     steady = kept - relook
     edges = previous.edges[previous.edges.a.isin(steady) & previous.edges.b.isin(steady)]
     parent = {d: d for d in present}
@@ -184,13 +190,17 @@ def group_reports(
     for a, b in zip(edges.a, edges.b, strict=True):
         parent[find(a)] = find(b)
     confirmed = []
-    if relook and len(samples):
+    n_samples = np.bincount(codes, minlength=len(present))
+    wanted = np.flatnonzero(index.isin(relook))
+    if 0 < len(wanted) < len(present):
+        # Only rows holding a sample of a looked-up document can count towards its pairs: the
+        # matrix is built over those (a one-report refresh built it over all 2.5 million).
+        near = pd.Series(values).isin(values[np.isin(codes, wanted)]).to_numpy()
+        codes, values = codes[near], values[near]
+    if len(wanted) and len(codes):
         # Shared samples of every looked-up document with every document: one sparse product.
-        row = pd.Index(present).get_indexer(samples.doc_id)
-        col, _ = pd.factorize(samples["sample"])
-        matrix = sparse.csr_matrix((np.ones(len(row), np.int32), (row, col)), shape=(len(present), col.max() + 1))
-        n_samples = np.asarray(matrix.sum(axis=1)).ravel()
-        wanted = np.flatnonzero(pd.Index(present).isin(relook))
+        col, _ = pd.factorize(values)
+        matrix = sparse.csr_matrix((np.ones(len(codes), np.int32), (codes, col)), shape=(len(present), col.max() + 1))
         # Each chunk's candidate pairs are confirmed before the next chunk is multiplied: a pair
         # already joined through others is skipped, so the pairs are never all held at once (the
         # 10,000 bench reports, 14 texts in 700 versions each, gave 3 million candidate pairs).
@@ -235,15 +245,24 @@ def _groups(
     # changed, a kept member's size is its stored n_shingles, and its containment stands when it was
     # measured against the same main document: only the new members' and the main's texts are read
     # (a report joining a group of 700 versions read all 700 texts, 4 s at 10,000 reports).
-    old = {tuple(sorted(part.doc_id)): part for _, part in before.groupby("report_id")} if len(before) else {}
+    # (A corpus of singletons has as many groups as documents: the unchanged ones are taken over in
+    # one filter, not as a frame each.)
+    report_of = dict(zip(before.doc_id, before.report_id, strict=True)) if len(before) else {}
+    old_sizes = before.report_id.value_counts().to_dict() if len(before) else {}
     known = (
         before[~before.doc_id.isin(fresh)].set_index("doc_id") if len(before) else pd.DataFrame(columns=GROUP_COLUMNS)
     )
-    parts = []
+    unchanged: list[str] = []
+    rows: dict[str, list[object]] = {c: [] for c in GROUP_COLUMNS}
     for group in members:
-        key = tuple(sorted(group))
-        if key in old and not fresh.intersection(group):
-            parts.append(old[key])
+        old_report = report_of.get(group[0])
+        if (
+            old_report is not None
+            and old_sizes[old_report] == len(group)
+            and not fresh.intersection(group)
+            and all(report_of.get(d) == old_report for d in group)
+        ):
+            unchanged.extend(group)
             continue
         stored = [d for d in group if d in known.index]
         size = {d: int(known.at[d, "n_shingles"]) for d in stored}
@@ -257,20 +276,14 @@ def _groups(
             else {}
         )
         exact = sets([main, *(d for d in group if d not in measured)])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "doc_id": group,
-                    "report_id": main,
-                    "is_primary": [d == main for d in group],
-                    "n_versions": len(group),
-                    "containment": [
-                        measured[d] if d in measured else _containment(exact[d], exact[main]) for d in group
-                    ],
-                    "n_shingles": [size[d] for d in group],
-                }
-            )
-        )
+        for d in group:
+            rows["doc_id"].append(d)
+            rows["report_id"].append(main)
+            rows["is_primary"].append(d == main)
+            rows["n_versions"].append(len(group))
+            rows["containment"].append(measured[d] if d in measured else _containment(exact[d], exact[main]))
+            rows["n_shingles"].append(size[d])
+    parts = [df for df in (before[before.doc_id.isin(unchanged)], pd.DataFrame(rows)) if len(df)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=GROUP_COLUMNS)
     return table.sort_values("doc_id").reset_index(drop=True)
 
@@ -365,6 +378,10 @@ FIGURE_COLUMNS = [
 ]
 
 
+# The figures table's row order (a refresh that keeps some reports' rows sorts them in the same way).
+FIGURE_ORDER = ["report_id", "doc_id", "raw_start", "raw_end", "indicator"]
+
+
 def sentence_keys(evidence: pd.Series) -> pd.Series:
     """Each evidence sentence without its digits, punctuation and spaces: the same sentence in two
     versions of a report, whatever their figures. Arrow's RE2 over the whole column: Python's re,
@@ -437,7 +454,7 @@ def figures_table(indicators: pd.DataFrame, documents: pd.DataFrame, groups: pd.
     )
     for col in ("year_start", "year_end"):
         table[col] = table[col].astype("Int64")
-    return table.sort_values(["report_id", "doc_id", "raw_start", "indicator"]).reset_index(drop=True)
+    return table.sort_values(FIGURE_ORDER, kind="stable").reset_index(drop=True)
 
 
 # --- the panel -------------------------------------------------------------------------------------

@@ -54,10 +54,25 @@ def test_publish_conflicting_versions_are_flagged(duplicates_run: Path) -> None:
     assert not figures[figures.indicator != "clues_transferred"].conflict.any()
 
 
-def test_publish_panel_equals_a_full_rebuild_after_a_refresh(duplicates_run: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "remove a repost",  # the Qingya report changes; Yuanxi's rows are taken over
+        "rename a file",  # negative: Yuanxi's rows name their source, so they are not taken over
+        "copy a file",  # negative: a second source for the Yuanxi report
+    ],
+)
+def test_publish_corpus_tables_equal_a_full_rebuild_after_a_refresh(
+    duplicates_run: Path, tmp_path: Path, edit: str
+) -> None:
     inp = tmp_path / "in"
     shutil.copytree(DUPLICATES, inp)
-    (inp / "02_qingya_repost.txt").unlink()
+    if edit == "remove a repost":
+        (inp / "02_qingya_repost.txt").unlink()
+    elif edit == "rename a file":
+        (inp / "06_yuanxi_county.txt").rename(inp / "07_yuanxi_county.txt")
+    else:
+        shutil.copy(inp / "06_yuanxi_county.txt", inp / "08_yuanxi_copy.txt")
     out = tmp_path / "out"
     shutil.copytree(duplicates_run, out, symlinks=True)
     assert main(["refresh", "--input", str(inp), "--output", str(out), "--workers", "1"]) == 0
