@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -172,7 +173,8 @@ def unchanged_rows(manifest: dict[str, Any], previous_state: dict[str, Any], fre
 
 
 def fingerprint(record: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(record.get("stages", {}), sort_keys=True).encode()).hexdigest()[:16]
+    """A digest of the document's stage records (orjson: json.dumps took 0.3 s per publish at 10,000 reports)."""
+    return hashlib.sha256(orjson.dumps(record.get("stages", {}), option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
 def unchanged_parts(old: dict[str, Any], records: dict[str, Any], unchanged: set[str]) -> set[str]:
@@ -394,14 +396,14 @@ def _spliced(before: pa.Table, new: pa.Table | None, doc_ids: list[str], fresh: 
     return pieces
 
 
-def report_passages(passages: store.PartedTable, figures: pd.DataFrame) -> pd.DataFrame:
-    """The passages as the report reads them: every passage's kind and themes, and the text of
-    the documents whose figures its evidence view shows (not the whole corpus's text)."""
-    from pipeline.report_html import evidence_documents
+def report_passages(passages: store.PartedTable, figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """What the report reads of the passages: the text of the documents whose figures its evidence
+    view shows (not the whole corpus's text), the theme shares, and how many there are."""
+    from pipeline.report_html import evidence_documents, theme_shares
 
-    light = passages.read(["doc_id", "passage_id", "kind", "themes"])
+    kinds_and_themes = passages.dataset().to_table(columns=["kind", "themes"])
     text = passages.read(["doc_id", "passage_id", "text"], evidence_documents(figures))
-    return light.merge(text, on=["doc_id", "passage_id"], how="left")
+    return text, theme_shares(kinds_and_themes), kinds_and_themes.num_rows
 
 
 # --- what changed since the previous snapshot ----------------------------------------------------
@@ -816,13 +818,13 @@ def publish(
                 for name in PARTED_TABLES
                 if name in CSV_TABLES
             }
-            # The report reads of the passages their kinds and themes, and the shown figures' texts.
-            shown = {**tables, "passages": report_passages(parted["passages"], tables["figures"])}
+            shown_text, shares, passage_count = report_passages(parted["passages"], tables["figures"])
+            shown = {**tables, "passages": shown_text, "theme_shares": shares}
             charts = draw_charts(shown)
             for chart_name, svg in charts.items():
                 store.write_text(svg, building / "charts" / f"{chart_name}.svg")
             changes_md = change_report_markdown(run_id, docs_changed, figures, errors)
-            report = render_report(shown, charts, changes_md, run_id, layout, manifest)
+            report = render_report(shown, charts, changes_md, run_id, layout, manifest, passage_count)
             store.write_text(report, building / "report.html")
             store.write_text(changes_md, building / "changes.md")
             for future in written:

@@ -12,6 +12,8 @@ import html
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import store
 from pipeline.names import THEME_NAMES
@@ -55,17 +57,15 @@ def place_label(row: Any) -> str:
     return " ".join(parts) or "(地区不明)"
 
 
-def theme_shares(passages: pd.DataFrame) -> pd.DataFrame:
-    """Share of body passages that discuss each theme."""
-    themes_column = passages.get("themes", pd.Series(dtype=object, index=passages.index))
-    # only the themes column is filtered: filtering the whole frame copied every passage's text
-    body = themes_column[passages.kind == "body"] if "kind" in passages else themes_column
-    n = len(body)
-    counts = {t: 0 for t in THEME_NAMES}
-    for themes in body:
-        items = themes.tolist() if hasattr(themes, "tolist") else themes
-        for t in items if isinstance(items, list | tuple) else []:
-            counts[str(t)] = counts.get(str(t), 0) + 1
+def theme_shares(passages: pa.Table) -> pd.DataFrame:
+    """Share of body passages that discuss each theme, from the passages' `kind` and `themes`
+    columns in Arrow (a Python loop over the lists took 0.4 s per call at 10,000 bench reports)."""
+    body = passages.filter(pc.equal(passages["kind"], "body")) if passages.num_rows else passages
+    n = body.num_rows
+    counts = dict.fromkeys(THEME_NAMES, 0)
+    if n:
+        found = pc.value_counts(pc.list_flatten(body["themes"]))
+        counts.update(zip(found.field("values").to_pylist(), found.field("counts").to_pylist(), strict=True))
     return pd.DataFrame(
         [
             {"theme": t, "theme_name": THEME_NAMES.get(t, t), "passages": c, "share": round(c / n, 3) if n else 0.0}
@@ -86,7 +86,7 @@ def charts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
         by_region = [(f"{p} · {n}", float(v)) for (p, n), v in reg.items()]
         yr = counts.groupby(["year", "indicator_name"]).value.sum().sort_index()
         by_year = [(f"{y}年 · {n}", float(v)) for (y, n), v in yr.items()][:40]
-    shares = theme_shares(tables["passages"]).sort_values("share", ascending=False)
+    shares = tables["theme_shares"].sort_values("share", ascending=False)
     figures = tables["figures"]
     by_type = figures.groupby("indicator_name").size().sort_values(ascending=False) if len(figures) else pd.Series()
     return {
@@ -239,6 +239,7 @@ def render(
     run_id: str,
     layout: store.Layout,
     manifest: dict[str, Any],
+    passage_count: int,
 ) -> str:
     docs, figures, reports = tables["documents"], tables["figures"], tables["reports"]
     errors = tables["ingest_errors"]
@@ -255,12 +256,12 @@ def render(
         ("报告 reports (near-duplicates merged)", len(reports)),
         ("数字 distinct figures", len(figures)),
         ("版本冲突 figures whose versions disagree", int(figures.conflict.sum()) if len(figures) else 0),
-        ("段落 passages", len(tables["passages"])),
+        ("段落 passages", passage_count),
         ("跳过的文件 files skipped", len(errors)),
         ("published between", _date_range(docs.published)),
     ]
     summary_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in summary)
-    shares = theme_shares(tables["passages"])
+    shares = tables["theme_shares"]
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>巡视巡察报告数据 · {html.escape(run_id)}</title>
 <style>{STYLE}</style></head><body>

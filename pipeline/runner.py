@@ -417,6 +417,8 @@ def _refresh_locked(
         (doc_id, documents[doc_id]["sources"][0], fetched_url(documents[doc_id]), work_plan.data.get(doc_id), todo)
         for doc_id, todo in sorted(work_plan.todo.items())
     ]
+    layout.interim.mkdir(parents=True, exist_ok=True)
+    layout.run_marker.touch()  # until the manifest is written: a killed run leaves it (clean_leftovers)
     for doc_id, status in execute(layout, work, settings, workers, executor, scheduler):
         stages_record = documents[doc_id]["stages"]
         if "ingest" in status and status["ingest"]["status"] == "failed":
@@ -437,6 +439,7 @@ def _refresh_locked(
         "files": work_plan.files,
     }
     store.write_manifest(layout, manifest)
+    layout.run_marker.unlink()
     return publish(
         layout,
         run_id=run_id,

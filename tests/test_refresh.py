@@ -252,6 +252,19 @@ def test_refresh_kill_at_random_points_keeps_the_previous_snapshot(tmp_path: Pat
     assert_snapshot_consistent(out)
 
 
+def test_refresh_removes_per_document_temporary_files_a_killed_run_left(tmp_path: Path) -> None:
+    inp, out = small_corpus(tmp_path / "in", SMALL[:1]), tmp_path / "out"
+    assert refresh(inp, out) == 0
+    layout = Layout(out)
+    assert not layout.run_marker.exists()  # a finished run leaves no marker
+    table_dir = next(p for p in layout.interim.iterdir() if p.is_dir())
+    left = next(table_dir.iterdir()) / ".tmp-killed.arrow"
+    left.write_bytes(b"half a file")
+    layout.run_marker.touch()  # as a run killed while writing per-document files leaves it
+    assert refresh(inp, out) == 0
+    assert not left.exists() and not layout.run_marker.exists()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
         pass
