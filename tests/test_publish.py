@@ -252,3 +252,23 @@ def test_publish_read_ipc_reads_the_chosen_columns(
     got = read_ipc(path, columns)
     assert got.column_names == (columns or table.column_names)
     assert got.to_pylist() == table.select(columns or table.column_names).to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("kinds", "themes", "expected"),
+    [
+        (["body", "body"], [["rectification"], ["rectification", "coordination"]], {"rectification": (2, 1.0)}),
+        (["body", "title"], [["rectification"], ["rectification"]], {"rectification": (1, 1.0)}),  # titles not counted
+        (["body", "body"], [None, []], {"rectification": (0, 0.0)}),  # negative: no themes, no counts
+        ([], [], {"rectification": (0, 0.0)}),  # negative: no passages at all
+    ],
+)
+def test_publish_theme_shares_count_body_passages(
+    kinds: list[str], themes: list[list[str] | None], expected: dict[str, tuple[int, float]]
+) -> None:
+    from pipeline.report_html import theme_shares
+
+    table = pa.table({"kind": pa.array(kinds, pa.string()), "themes": pa.array(themes, pa.list_(pa.string()))})
+    shares = theme_shares(table).set_index("theme")
+    for theme, (count, share) in expected.items():
+        assert (shares.at[theme, "passages"], shares.at[theme, "share"]) == (count, share)
