@@ -155,7 +155,7 @@ def group_reports(
     cache: dict[str, np.ndarray] = {}
 
     def sets(ids: Iterable[str]) -> dict[str, np.ndarray]:
-        missing = sorted(set(ids) - set(cache))
+        missing = sorted({d for d in ids if d not in cache})
         if missing:
             cache.update(shingles_of(missing))
         return cache
@@ -163,7 +163,8 @@ def group_reports(
     # The samples' doc_id is a category over the present documents: the kept rows are recoded from
     # the previous categories, not hashed again as 2.5 million strings (bench, 10,000 reports).
     index = pd.Index(present)
-    picked = {d: shingle_sample(sets(fresh)[d]) for d in sorted(fresh)}
+    fresh_sets = sets(fresh)
+    picked = {d: shingle_sample(fresh_sets[d]) for d in sorted(fresh)}
     old = pd.Categorical(previous.samples.doc_id)
     old_codes = np.append(index.get_indexer(old.categories), -1)[old.codes]  # gone: -1
     is_fresh = index.isin(fresh)
@@ -179,16 +180,18 @@ def group_reports(
     samples = pd.DataFrame({"doc_id": pd.Categorical.from_codes(codes, categories=present), "sample": values})
     steady = kept - relook
     edges = previous.edges[previous.edges.a.isin(steady) & previous.edges.b.isin(steady)]
-    parent = {d: d for d in present}
+    # Union-find over the documents' positions in `present`.
+    parent = list(range(len(present)))
 
-    def find(d: str) -> str:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
 
+    position = {d: k for k, d in enumerate(present)}
     for a, b in zip(edges.a, edges.b, strict=True):
-        parent[find(a)] = find(b)
+        parent[find(position[a])] = find(position[b])
     confirmed = []
     n_samples = np.bincount(codes, minlength=len(present))
     wanted = np.flatnonzero(index.isin(relook))
@@ -206,25 +209,42 @@ def group_reports(
         # 10,000 bench reports, 14 texts in 700 versions each, gave 3 million candidate pairs).
         # The groups are the connected pairs, whatever the order they are confirmed in.
         for chunk in np.array_split(wanted, max(1, len(wanted) // 256)):
-            shared = (matrix[chunk] @ matrix.T).tocoo()
-            i, j = chunk[shared.row], shared.col
+            # When every document is looked up, each pair is found from its first document: the
+            # chunk is multiplied with the documents from its own on (half the product).
+            first = int(chunk[0]) if len(wanted) == len(present) else 0
+            shared = (matrix[chunk] @ matrix[first:].T).tocoo()
+            i, j = chunk[shared.row], shared.col + first
             keep = (i != j) & (shared.data >= np.maximum(1, PREFILTER * np.minimum(n_samples[i], n_samples[j])))
+            # Pairs already joined when the chunk starts are dropped at once: in a full build of
+            # the bench corpus they were 13 million of the candidates, each asked in Python.
+            roots = _roots(parent)
+            keep &= roots[i] != roots[j]
             for i_, j_ in sorted(
                 set(zip(np.minimum(i, j)[keep].tolist(), np.maximum(i, j)[keep].tolist(), strict=True))
             ):
-                a, b = present[i_], present[j_]
-                if find(a) == find(b):
+                if find(i_) == find(j_):
                     continue
+                a, b = present[i_], present[j_]
                 exact = sets((a, b))
                 if _shared(exact[a], exact[b]) >= CONTAINMENT * min(len(exact[a]), len(exact[b])):
-                    parent[find(a)] = find(b)
+                    parent[find(i_)] = find(j_)
                     confirmed.append((a, b))
     edges = pd.concat([edges, pd.DataFrame(confirmed, columns=EDGE_COLUMNS)], ignore_index=True)
     edges = edges.sort_values(EDGE_COLUMNS).reset_index(drop=True)
-    members: dict[str, list[str]] = {}
-    for d in present:
-        members.setdefault(find(d), []).append(d)
+    members: dict[int, list[str]] = {}
+    for k, d in enumerate(present):
+        members.setdefault(find(k), []).append(d)
     return NearDuplicates(samples, edges, _groups(list(members.values()), fresh, previous.groups, sets))
+
+
+def _roots(parent: list[int]) -> np.ndarray:
+    """Every position's root in the union-find, by pointer jumping over the whole array."""
+    roots = np.asarray(parent)
+    while True:
+        jumped = roots[roots]
+        if np.array_equal(jumped, roots):
+            return roots
+        roots = jumped
 
 
 def _shared(a: np.ndarray, b: np.ndarray) -> int:
