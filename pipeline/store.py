@@ -518,8 +518,15 @@ def clean_leftovers(layout: Layout, keep: int = 2) -> list[Path]:
                 tmp.unlink()
                 removed.append(tmp)
     layout.run_marker.unlink(missing_ok=True)
+    return removed + remove_old_snapshots(layout, keep, current)
+
+
+def remove_old_snapshots(layout: Layout, keep: int, current: Path | None) -> list[Path]:
+    """All finished snapshots but the newest `keep` and the current one (a snapshot being built is
+    not finished: publish prunes while it builds the next)."""
+    removed = []
     if layout.snapshots.is_dir():
-        done = sorted(p for p in layout.snapshots.iterdir() if p.is_dir())
+        done = sorted(p for p in layout.snapshots.iterdir() if p.is_dir() and not p.name.startswith(TEMP_PREFIX))
         for old in done[:-keep]:
             if old != current:
                 shutil.rmtree(old)
