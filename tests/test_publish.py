@@ -272,3 +272,70 @@ def test_publish_theme_shares_count_body_passages(
     shares = theme_shares(table).set_index("theme")
     for theme, (count, share) in expected.items():
         assert (shares.at[theme, "passages"], shares.at[theme, "share"]) == (count, share)
+
+
+def _figure_rows(*rows: tuple[str, str, int, float]) -> pd.DataFrame:
+    """(doc_id, indicator, raw_start, value) rows as the indicators table holds them."""
+    return pd.DataFrame(
+        [
+            {
+                "doc_id": d,
+                "indicator": k,
+                "raw_start": start,
+                "raw_end": start + 5,
+                "source": f"{d}.txt",
+                "evidence": "巡察了若干单位",
+                "value": v,
+                "masked": False,
+                "qualifier": "exact",
+                "modality": "achieved",
+            }
+            for d, k, start, v in rows
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "lineage", "unchanged", "expected"),
+    [
+        # a changed report (new bytes, same file) with one figure changed; another report unchanged
+        (
+            [("a", "orgs_inspected", 0, 12), ("b", "orgs_inspected", 0, 3)],
+            [("a2", "orgs_inspected", 0, 13), ("b", "orgs_inspected", 0, 3)],
+            {"a2": "a", "b": "b"},
+            {"b"},
+            [("changed", "a2")],
+        ),
+        # a retracted report's figures are withdrawn; a new one's are new
+        (
+            [("a", "rounds", 0, 2), ("b", "rounds", 0, 3)],
+            [("b", "rounds", 0, 3), ("c", "rounds", 9, 4)],
+            {"b": "b", "c": "c"},
+            {"b"},
+            [("new", "c"), ("withdrawn", "a")],
+        ),
+        # negative: an unchanged report that a new document now counts as its version is compared
+        (
+            [("b", "rounds", 0, 3)],
+            [("a0", "rounds", 0, 5), ("b", "rounds", 0, 3)],
+            {"a0": "b", "b": "b"},
+            {"b"},
+            [("changed", "a0"), ("new", "b")],
+        ),
+        # negative: nothing changed, nothing reported
+        ([("b", "rounds", 0, 3)], [("b", "rounds", 0, 3)], {"b": "b"}, {"b"}, []),
+    ],
+)
+def test_publish_figure_changes_leave_out_unchanged_documents_only(
+    before: list[tuple[str, str, int, float]],
+    after: list[tuple[str, str, int, float]],
+    lineage: dict[str, str],
+    unchanged: set[str],
+    expected: list[tuple[str, str]],
+) -> None:
+    from pipeline.publish import figure_changes
+
+    full = figure_changes(_figure_rows(*before), _figure_rows(*after), lineage)
+    fast = figure_changes(_figure_rows(*before), _figure_rows(*after), lineage, unchanged)
+    pd.testing.assert_frame_equal(fast, full, check_dtype=False, check_index_type=False)
+    assert sorted(zip(fast.change, fast.doc_id, strict=True)) == expected
