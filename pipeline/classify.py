@@ -454,9 +454,19 @@ def label_matrix(labels: Sequence[Sequence[str]]) -> np.ndarray:
 THRESHOLD_TOLERANCE = 0.005
 
 
-def tune_thresholds(y_true: np.ndarray, proba: np.ndarray, tolerance: float = THRESHOLD_TOLERANCE) -> list[float]:
-    """Per theme, the lowest threshold whose F1 on the development split is within `tolerance` of the best."""
-    grid = np.round(np.arange(0.10, 0.91, 0.05), 2)
+# The cuts tried: 0.10 to 0.90 in steps of 0.05, then any higher cuts the caller adds (train.Recipe.high_cuts).
+THRESHOLD_GRID = tuple(float(v) for v in np.round(np.arange(0.10, 0.91, 0.05), 2))
+
+
+def tune_thresholds(
+    y_true: np.ndarray,
+    proba: np.ndarray,
+    tolerance: float = THRESHOLD_TOLERANCE,
+    high_cuts: Sequence[float] = (),
+) -> list[float]:
+    """Per theme, the lowest threshold whose F1 on the development split is within `tolerance` of the best
+    (cuts from THRESHOLD_GRID and `high_cuts`)."""
+    grid = np.array(sorted({*THRESHOLD_GRID, *(round(float(c), 2) for c in high_cuts)}))
     out = []
     for j in range(y_true.shape[1]):
         f1s = []

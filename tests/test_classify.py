@@ -103,6 +103,15 @@ def test_classify_thresholds_are_the_best_f1_cut_per_theme() -> None:
     assert 0.75 < cut[1] <= 0.8
 
 
+def test_classify_thresholds_above_the_grid_only_when_asked() -> None:
+    # A negative scoring 0.92 (as team building's do once real passages weigh 3): the usual grid stops at
+    # 0.90 and must keep it; with the recipe's high cuts, 0.93 separates it from the 0.96 positive.
+    y = np.array([[1], [0], [0]])
+    proba = np.array([[0.96], [0.92], [0.2]])
+    assert tune_thresholds(y, proba)[0] <= 0.9  # no cut of the grid drops the 0.92 negative
+    assert tune_thresholds(y, proba, high_cuts=(0.93, 0.95, 0.97)) == [pytest.approx(0.93)]
+
+
 def test_classify_threshold_takes_the_lowest_cut_of_a_flat_f1_range() -> None:
     # Theme 0: F1 is the same (1.0) for every cut from 0.15 to 0.6, so the lowest of them is kept, which
     # keeps real paragraphs that score lower than our own; theme 1: a lower cut costs F1, so it stays high.
