@@ -396,7 +396,11 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
     # A photographer's name alone on its line (某某摄): the short line right above it is the picture's caption.
     for pos, i in enumerate(content[1:], start=1):
         above = content[pos - 1]
-        if LONE_PHOTO_CREDIT.match(lines[i].strip()) and kinds[above] is LineKind.BODY and len(lines[above].strip()) <= 60:
+        if (
+            LONE_PHOTO_CREDIT.match(lines[i].strip())
+            and kinds[above] is LineKind.BODY
+            and len(lines[above].strip()) <= 60
+        ):
             kinds[above] = LineKind.FURNITURE
     # Related-article lists: from their heading on, short list items and stamps are furniture.
     in_related = False
@@ -718,10 +722,15 @@ def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int])
         if kinds[i] is not LineKind.BODY:
             continue
         after = lines[head[pos + 1]].strip() if pos + 1 < len(head) else ""
-        if pos + 1 < len(head) and kinds[head[pos + 1]] is LineKind.FURNITURE and STAMP_LINE.match(after):
-            if len(line) <= 20 and PUBLISHER.match(line):
-                kinds[i] = LineKind.FURNITURE  # an open-information header's publisher above its date
-                continue
+        if (
+            pos + 1 < len(head)
+            and kinds[head[pos + 1]] is LineKind.FURNITURE
+            and STAMP_LINE.match(after)
+            and len(line) <= 20
+            and PUBLISHER.match(line)
+        ):
+            kinds[i] = LineKind.FURNITURE  # an open-information header's publisher above its date
+            continue
         if pos == 0 and CHANNEL_NAME.match(line):
             kinds[i] = LineKind.FURNITURE  # the page's channel (公示公告) above the report
             continue

@@ -1057,7 +1057,13 @@ def test_normalize_page_boxes_of_round7_pages_are_dropped() -> None:
     lines = ["全县共巡察12个单位,发现问题30个。", "温馨提示", "本文暂不支持网页浏览,请通过《澜山日报》客户端查看。"]
     kinds, _ = classify_lines(lines)
     assert [k is LineKind.FURNITURE for k in kinds] == [False, True, True]
-    lines = ["全县共巡察12个单位,发现问题30个。", "人人当记者", "爆料方法 :", "爆料热线: 1234 5678", "澜山日报 读者首选"]
+    lines = [
+        "全县共巡察12个单位,发现问题30个。",
+        "人人当记者",
+        "爆料方法 :",
+        "爆料热线: 1234 5678",
+        "澜山日报 读者首选",
+    ]
     kinds, _ = classify_lines(lines)
     assert [k is LineKind.FURNITURE for k in kinds] == [False, True, True, True, True]
     # negative: a short heading above a report's own line stays
