@@ -63,6 +63,7 @@ SINCE = re.compile(r"^\s*年?[^，,。；;]{0,12}?以来")
 # Back-references: the figure points at something already counted.
 BACK_REFERENCE = re.compile(r"(?:这|上述|前述|以上|该|这些|此)\s*(?:[\d.]+|[一二三四五六七八九十百千万两]+)?\s*$")
 BREAKDOWN = re.compile(r"其中|包括|包含|分别是|分别为")
+INCLUDED_IN_NEXT = re.compile(r"包括[^，,。；;]{1,16}在内的")
 THIS_YEAR = re.compile(r"今年|本年|全年|年内|一年来|年初以来|当年|上半年|下半年|前三季度|一季度")
 LAST_YEAR = re.compile(r"去年|上一年|上年")
 NEXT_YEAR = re.compile(r"明年|下一年|来年")
@@ -478,7 +479,8 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
         else:
             cue = None
             for m in BREAKDOWN.finditer(f.prefix):
-                cue = m
+                if not INCLUDED_IN_NEXT.match(f.prefix, m.start()):
+                    cue = m  # (not 包括3名处级干部在内的41名干部: a part of the count that follows it)
             totals = [g for g in same_sentence if out[g.index][0] == "total"]
             if cue is not None:
                 before_cue = [g for g in totals if len(g.prefix) < cue.start()]

@@ -439,3 +439,11 @@ def test_resolve_content_date_of_a_repost(text: str, published: str, latest: int
     from pipeline.figures import _content_date
 
     assert _content_date(text, published, latest) == expected
+
+
+def test_resolve_a_count_included_in_the_next_is_no_breakdown_cue() -> None:
+    got = resolved("共有120名干部受到党纪处分,包括6名处级干部在内的40名干部被移交调查,共有35名干部被诫勉谈话。")
+    assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == [("120", "total"), ("35", "total")]
+    # negative: 包括 opening a breakdown still makes parts
+    got = resolved("问责30人,包括处级干部5人。")
+    assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == [("30", "total"), ("5", "part")]
