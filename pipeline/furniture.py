@@ -81,7 +81,8 @@ ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
 # A page stamp opening a line: an ISO date (prose writes 2025年11月28日), perhaps after a label.
 PAGE_STAMP = re.compile(r"^\s*(date|日期|时间)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?!\d)", re.IGNORECASE)
 # A page date written day/month/year on its own line: 09/04/2024.
-DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)$")
+# (also with dots and a clock time: 13.09.2015 12:17)
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(?P<year>(?:19|20)\d\d)(\s+\d{1,2}:\d{2})?$")
 # A date on its own line: 2020年08月04日 (a dateline in the page head; a letter's date at its end is body).
 LONE_CN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # A photo caption naming a dated meeting, with no sentence end (used in classify_lines).
@@ -794,11 +795,11 @@ def _page_meta(lines: list[str], kinds: list[LineKind]) -> PageMeta:
                 outlet = o.group(1)
         elif published is None and (m := DAY_MONTH_YEAR.match(line.strip())):
             # 09/04/2024 on its own line: day first (as the sites that write it so), unless it cannot be
-            day, month = int(m.group(1)), int(m.group(2))
+            day, month = int(m.group(1)), int(m.group(3))
             if day <= 12 < month:
                 day, month = month, day
             if 1 <= month <= 12 and 1 <= day <= 31:
-                published = f"{m.group(3)}-{month:02d}-{day:02d}"
+                published = f"{m.group('year')}-{month:02d}-{day:02d}"
     title = author = None
     for i, k in enumerate(kinds):
         if k is LineKind.TITLE and title is None:

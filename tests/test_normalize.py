@@ -30,6 +30,10 @@ def norm(text: str, mode: OpenccMode = OpenccMode.T2S) -> str:
         ("å·¡å¯Ÿ工作", "巡察工作"),
         # a character lost to `?` with its pinyin left behind: one garbled character, no question mark
         ("省屬?lài)?guó)有企業", "省属\ufffd\ufffd有企业"),
+        # a stray letter between two such pairs goes with the second
+        ("開展領域?qū)m?xiàng)巡視", "开展领域\ufffd\ufffd巡视"),
+        # negative: a letter and a question mark in prose stay
+        ("附件(2)b?是否整改", "附件(2)b?是否整改"),
     ],
 )
 def test_normalize_repairs_web_artefacts(raw: str, expected: str) -> None:
@@ -519,6 +523,10 @@ def test_normalize_source_line_kept_for_its_sentence_still_dates_the_page() -> N
         (["澜山财经 2023-04-10 13:50:16 记者 报导 中央巡视组进驻5家金融企业。"], "2023-04-10"),
         (["巡视组进驻金融机构", "09/04/2024", "中央巡视组进驻5家金融机构。"], "2024-04-09"),
         (["巡视组进驻金融机构", "04/29/2024", "中央巡视组进驻5家金融机构。"], "2024-04-29"),
+        # with dots and a clock time; negative: a version number is no date
+        (["巡视组进驻金融机构", "13.09.2015  12:17", "中央巡视组进驻5家金融机构。"], "2015-09-13"),
+        (["巡视组进驻金融机构", "1.2.2015", "中央巡视组进驻5家金融机构。"], "2015-02-01"),
+        (["巡视组进驻金融机构", "13/09.2015", "中央巡视组进驻5家金融机构。"], None),
         # an event's date in prose is no page stamp
         (["2017年12月29日下午,区委巡察工作领导小组召开动员会。"], None),
     ],
