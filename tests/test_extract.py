@@ -1433,3 +1433,20 @@ def test_extract_counted_noun_lexicon_round_7_entries(noun: str, cls: str) -> No
     from pipeline.extract.indicators import noun_class
 
     assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # promptly fixed after an 对 frame is resolved
+        ("对2个具备立行立改条件的问题及时整改并跟踪管理", [("problems_resolved", 2)]),
+        # negatives: a pledge to rectify stays found; a duration; a count in a document's name
+        ("对10个问题认真抓好整改", [("problems_found", 10)]),
+        ("中央第五巡视组将专项巡视某部党组工作,为期两个月", []),
+        ("是否落实党组关于健全“两个维护”八项机制的意见", []),
+        ("对3个县开展为期1个月的巡察", [("orgs_inspected", 3)]),
+        ("制定关于加强巡察整改的意见等制度5项", [("rules_established", 5)]),
+    ],
+)
+def test_extract_wording_and_non_counts_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected

@@ -627,6 +627,8 @@ POST_CUES = [
             r"(?=$|[，,；;。])"
         ),
     ),
+    # 对3个问题及时整改: promptly fixed (not 认真抓好整改, a pledge)
+    ("resolve", re.compile(r"^(及时|立即|迅速|当即)(整改|纠正|解决)(到位|完毕)?(?=$|[，,；;。并])")),
     # 136件群众关心的问题得到有效解决: said solved after the noun
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(得到|获得)[^，,；;。]{0,4}(解决|整改)")),
 ]
@@ -673,6 +675,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         or (q.is_chinese and q.value == 1 and q.unit not in ("轮", "轮次"))
     ):
         return none  # 一个 is an article far more often than a count
+    if q.unit == "个" and re.match(r"(多)?(月|星期|小时|工作日|季度)", sentence[q.end :]):
+        return none  # 为期两个月: a duration
+    if re.search(r"关于[^，,。；;]{0,20}$", before_text) and re.match(
+        r"[^，,。；;]{0,12}的(意见|通知|决定|办法|方案|规定|实施细则)", sentence[q.end :]
+    ):
+        return none  # 关于健全…八项机制的意见: a count in a document's name
     if (
         CHANGE_WORDS.search(before_text)
         or RANGE_AFTER.match(sentence[q.number_end :])
