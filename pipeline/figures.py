@@ -350,7 +350,7 @@ def resolve_year(
             return Year(pub_year - 1, pub_year - 1, "published_year")
         return Year(pub_year, pub_year, "published_year")
     if doc_latest is not None and not latest_in_passing:
-        # (not a year named once in passing by a text that speaks of 今年: 2016年底…, 2016年…考核排名靠后的)
+        # (not a year named once in passing by a text that speaks of 今年: 2016年底…, 2016年…考核中靠后的)
         return Year(doc_latest, doc_latest, "document_latest")
     return NO_YEAR
 
@@ -378,7 +378,7 @@ def _cut_off(prefix: str) -> bool:
     return bool(found) and re.search(r"(截至|截止|截止到)\s*$", prefix[: found[-1].start()]) is not None
 
 
-# An inspection's own dates in a rectification report: 2024年9月6日至11月20日,区委第三巡察组对…开展了巡察.
+# An inspection's own dates in a rectification report: 2024年9月6日至11月20日,澜山三组对…开展了巡察.
 INSPECTION_SENTENCE = re.compile(
     r"[^。；;]*?((?:19|20)\d\d)\s*年[^。；;]*?对[^。；;]{1,60}?(?:开展|进行|实施)了?[^。；;]{0,16}?(?:巡察|巡视)"
 )

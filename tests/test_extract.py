@@ -1372,15 +1372,15 @@ def test_extract_problems_resolved_wording_of_round_6(sentence: str, expected: l
     ("sentence", "expected"),
     [
         # the problems fed back, refined into items or analysed: the items are found
-        ("巡察组反馈问题8个,局党组进一步细化为21个具体问题", [("problems_found", 8), ("problems_found", 21)]),
-        ("党组根据反馈的3个方面细化分解了14个问题,已完成9个", [("problems_found", 14), ("problems_resolved", 9)]),
+        ("三组反馈问题8个,局党组又细化为21个具体问题", [("problems_found", 8), ("problems_found", 21)]),
+        ("党组根据反馈的3方面意见细化分解了14个问题,已完成9个", [("problems_found", 14), ("problems_resolved", 9)]),
         ("深入剖析18个问题,提出60条整改举措", [("problems_found", 18)]),
         # said handled in the next clause, also after a second count joined to the first
-        ("巡察移交的4个立行立改问题和9件信访件,均已全部办结", [("problems_resolved", 4)]),
+        ("巡察移交的4个立改问题和9件来信,均已全部办结", [("problems_resolved", 4)]),
         # negatives: measures refined are no problems; found, then done in the next clause, stays found
         ("细化整改措施30条", []),
         ("发现问题20个,已全部整改", [("problems_found", 20)]),
-        ("巡察移交的4个立行立改问题,正在整改", []),
+        ("巡察移交的4个立改问题,正在整改", []),
     ],
 )
 def test_extract_problems_wording_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
@@ -1393,7 +1393,7 @@ def test_extract_problems_wording_of_round_7(sentence: str, expected: list[tuple
         # inspected and visited; places counted while being inspected (…时); districts of a city
         ("两级党委共巡察和走访了17个牵头部门,督查了88个项目", [("orgs_inspected", 17)]),
         ("多数线索是省委巡视12个县时发现的", [("orgs_inspected", 12)]),
-        ("甲区、乙区等21个市辖区开展为期一个月的专项巡视", [("orgs_inspected", 21)]),
+        ("甲区、乙区等21个市辖区接受为期三周的专项巡视", [("orgs_inspected", 21)]),
         # a list of places and their departments in a stationing
         (
             "巡视组完成对3个省直部门(单位)和9个州(市)、57个县(市、区)相关部门(单位)的进驻",
@@ -1416,7 +1416,7 @@ def test_extract_units_and_coverage_of_round_7(sentence: str, expected: list[tup
     [
         # people sanctioned after 共有; a count inside 包括…在内的 is a part of the next count, not a breakdown
         (
-            "共有120名党员干部受到党纪处分,包括6名处级干部在内的40名干部被移交调查,共有35名干部被诫勉谈话",
+            "共有120名党员受到党纪处分,包括6名处级干部在内的40名干部移交调查,共有35人被诫勉谈话",
             [("people_held_accountable", 120), ("people_held_accountable", 35)],
         ),
         # negatives: a breakdown with 包括 still is one; 共有 people without a sanction is a total
@@ -1439,11 +1439,11 @@ def test_extract_counted_noun_lexicon_round_7_entries(noun: str, cls: str) -> No
     ("sentence", "expected"),
     [
         # promptly fixed after an 对 frame is resolved
-        ("对2个具备立行立改条件的问题及时整改并跟踪管理", [("problems_resolved", 2)]),
+        ("对2个能马上改的事项及时整改并跟踪", [("problems_resolved", 2)]),
         # negatives: a pledge to rectify stays found; a duration; a count in a document's name
         ("对10个问题认真抓好整改", [("problems_found", 10)]),
-        ("中央第五巡视组将专项巡视某部党组工作,为期两个月", []),
-        ("是否落实党组关于健全“两个维护”八项机制的意见", []),
+        ("中央五组将巡视某部党组,为期两个月", []),
+        ("是否执行党委关于完善“三张清单”五项制度的意见", []),
         ("对3个县开展为期1个月的巡察", [("orgs_inspected", 3)]),
         ("制定关于加强巡察整改的意见等制度5项", [("rules_established", 5)]),
     ],

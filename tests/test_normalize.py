@@ -524,9 +524,9 @@ def test_normalize_source_line_kept_for_its_sentence_still_dates_the_page() -> N
         (["巡视组进驻金融机构", "09/04/2024", "中央巡视组进驻5家金融机构。"], "2024-04-09"),
         (["巡视组进驻金融机构", "04/29/2024", "中央巡视组进驻5家金融机构。"], "2024-04-29"),
         # with dots and a clock time; negative: a version number is no date
-        (["巡视组进驻金融机构", "13.09.2015  12:17", "中央巡视组进驻5家金融机构。"], "2015-09-13"),
-        (["巡视组进驻金融机构", "1.2.2015", "中央巡视组进驻5家金融机构。"], "2015-02-01"),
-        (["巡视组进驻金融机构", "13/09.2015", "中央巡视组进驻5家金融机构。"], None),
+        (["巡视组进驻金融机构", "13.09.2015  12:17", "中央巡视五组进驻5家金融机构。"], "2015-09-13"),
+        (["巡视组进驻金融机构", "1.2.2015", "中央巡视五组进驻5家金融机构。"], "2015-02-01"),
+        (["巡视组进驻金融机构", "13/09.2015", "中央巡视五组进驻5家金融机构。"], None),
         # an event's date in prose is no page stamp
         (["2017年12月29日下午,区委巡察工作领导小组召开动员会。"], None),
     ],
@@ -996,11 +996,11 @@ def test_normalize_gallery_caption_numbered_over_each_picture_is_dropped() -> No
     ("line", "reason"),
     [
         # skip links, back links, loading banners, in-app share prompts, an app-only notice
-        ("跳至主要内容跳至主目录", "page_control"),
+        ("跳至主要内容 跳至导航", "page_control"),
         ("返回上一级", "page_control"),
         ("Loading……", "page_control"),
         ("点击右上角分享给微信好友", "page_control"),
-        ("请使用浏览器的分享功能进行分享", "page_control"),
+        ("请使用浏览器的分享功能", "page_control"),
         ("本文暂不支持网页浏览,请通过《澜山日报》客户端查看。", "page_control"),
         # an English menu label after a channel, a publication-version label, a counter before the date
         ("工作动态Navigation", "page_control"),
@@ -1010,11 +1010,11 @@ def test_normalize_gallery_caption_numbered_over_each_picture_is_dropped() -> No
         ("4821 2019-03-05", "page_control"),
         # an open-information header's lone index number and its title row
         ("001122334455667788/2023-00042", "page_control"),
-        ("• 标     题: 石岭县委第三轮巡察情况通报", "open_info"),
+        ("• 标     题: 石岭县委巡察三轮情况通报", "open_info"),
         # home-page and bookmark links; an outlet's reprint note and accessibility statement
         ("设为首页 收藏本站", "page_control"),
-        ("凡本网注明“来源:某某”的作品,均转载自其它媒体,并不代表本网观点。", "copyright"),
-        ("本网站已采纳无障碍网页设计,如有查询请联络我们。", "copyright"),
+        ("凡本网注明“来源:某某”的稿件,系转载,不代表本网观点。", "copyright"),
+        ("本站采用无障碍网站设计,有疑问请联络我们。", "copyright"),
         # a tip box's lines: its heading, its fax with a country code, its mobile site, its SMS line
         ("爆料方法 :", "page_control"),
         ("传 真: (852) 1234 5678", "contact"),
@@ -1024,12 +1024,12 @@ def test_normalize_gallery_caption_numbered_over_each_picture_is_dropped() -> No
         ("林小雨摄", "image"),
         ("王 明摄", "image"),
         (
-            "澜山县持续推进巡察整改,着力解决群众反映的看病难题,群众满意度不断提升。图为近日,澜山县人民医院的工作人员为"
+            "澜山县持续推进巡察整改,下力气破解看病贵,群众满意度不断提升。图为近日,澜山县人民医院的工作人员为"
             "患者核对药品价格。李明 摄",
             "image",
         ),
         # a field-work caption with a quoted term
-        ("石岭县委第一巡察组在清河镇某村核实“三资”情况", "image"),
+        ("石岭县委巡察一组在清河镇某村核实“三资”情况", "image"),
     ],
 )
 def test_normalize_recognizes_furniture_line_of_round7_pages(line: str, reason: str) -> None:
@@ -1041,10 +1041,10 @@ def test_normalize_recognizes_furniture_line_of_round7_pages(line: str, reason: 
     [
         # the report's own words: a notice titled as one, a rule not to share, a body line on the client app
         "巡察公告",
-        "巡察组要求被巡察单位不得分享涉密材料。",
-        "县委巡察办开发了巡察客户端,方便群众反映问题。",
+        "巡察组要求各单位不得分享内部材料。",
+        "县委巡察办开发了巡察客户端,便于群众来信。",
         # a long paragraph that names a picture but credits no photographer
-        "澜山县持续推进巡察整改,着力解决群众反映的看病难题,群众满意度不断提升。宣传栏里的图为群众展示了整改前后的对比,"
+        "澜山县持续推进巡察整改,下力气破解看病贵,群众满意度不断提升。宣传栏里的图为群众展示了整改前后的对比,"
         "县里还将整改情况在政务网站公开,接受群众监督。",
         # a title with a year range and a number, a heading ending in 摄 as part of a word
         "2024-00019号文件",
@@ -1058,7 +1058,7 @@ def test_normalize_keeps_body_line_of_round7_pages(body: str) -> None:
 
 def test_normalize_page_boxes_of_round7_pages_are_dropped() -> None:
     # a caption above its photographer's lone credit
-    lines = ["县巡察组干部在被巡察单位查阅资料。", "林小雨摄", "全县共巡察12个单位,发现问题30个。"]
+    lines = ["县巡察组干部在某单位翻阅台账。", "林小雨摄", "全县共巡察12个单位,发现问题30个。"]
     kinds, _ = classify_lines(lines)
     assert [k is LineKind.FURNITURE for k in kinds] == [True, True, False]
     # a box heading above an app-only notice after the last sentence; a tip box's slogan
@@ -1083,17 +1083,17 @@ def test_normalize_page_boxes_of_round7_pages_are_dropped() -> None:
 def test_normalize_open_information_header_of_round7_pages_is_dropped() -> None:
     lines = [
         "001122334455667788/2024-00019",
-        "中共石岭县交通运输局党组关于巡察整改进展情况的通报",
-        "石岭县交通运输局",
+        "石岭县交通局党组巡察整改进展通报",
+        "石岭县交通局",
         "2024-01-18",
         "主动公开",
         "朗读",
-        "根据县委统一部署,2023年7月至9月,县委第二巡察组对县交通运输局党组进行了巡察。",
+        "按县委安排,2023年7月至9月,澜山二组对县交通局实施了巡察。",
     ]
     kinds, _ = classify_lines(lines)
     assert [k is LineKind.FURNITURE for k in kinds] == [True, False, True, True, True, True, False]
     # a channel's name above the report's first sentence; negative: a notice's own title above its text
-    kinds, _ = classify_lines(["公示公告", "根据县委统一部署,县委第二巡察组对县交通运输局党组进行了巡察。"])
+    kinds, _ = classify_lines(["公示公告", "按县委安排,澜山二组对县交通局实施了巡察。"])
     assert kinds[0] is LineKind.FURNITURE
-    kinds, _ = classify_lines(["巡察公告", "根据县委统一部署,县委第二巡察组对县交通运输局党组进行了巡察。"])
+    kinds, _ = classify_lines(["巡察公告", "按县委安排,澜山二组对县交通局实施了巡察。"])
     assert kinds[0] is not LineKind.FURNITURE

@@ -619,7 +619,7 @@ POST_CUES = [
     ("resolve", re.compile(r"^(全部)?(整改|解决|办结)(完毕|到位|完成)(?=$|[，,；;。])")),
     # 其中35个已整改: said rectified, the clause ends there
     ("resolve", re.compile(r"^(已|均已|已全部|全部)(整改|解决)(?=$|[，,；;。])")),
-    # 移交的6个立行立改问题和8件信访件,均已全部办结: said done in the next clause, with no count of its own
+    # 移交的6个立改问题和8件信访件,均已办结: said done in the next clause, with no count of its own
     (
         "resolve",
         re.compile(
@@ -680,7 +680,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if re.search(r"关于[^，,。；;]{0,20}$", before_text) and re.match(
         r"[^，,。；;]{0,12}的(意见|通知|决定|办法|方案|规定|实施细则)", sentence[q.end :]
     ):
-        return none  # 关于健全…八项机制的意见: a count in a document's name
+        return none  # 关于完善…五项制度的意见: a count in a document's name
     if (
         CHANGE_WORDS.search(before_text)
         or RANGE_AFTER.match(sentence[q.number_end :])
@@ -724,7 +724,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     )  # 辽宁等4省: the measure is the place
     noun_cls = noun_class(noun) if noun else None
     if noun and noun_cls is None and noun.endswith("时") and noun_class(noun[:-1]):
-        noun = noun[:-1]  # 巡视29个贫困县时发现: jieba joins the time word to the place
+        noun = noun[:-1]  # 巡视29个县时发现: jieba joins the time word to the place
         noun_cls = noun_class(noun)
     elided = False
     if not noun:
@@ -839,7 +839,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and TOTAL_MARKER.search(sentence[clause_start : q.start])
         and _cls(left_cue) != "inspect"
         and not covered
-        and not (people and re.match(r"(被|受到)[^，,；;。]{0,8}(问责|处分|诫勉)", after_noun))
+        and not (people and re.match(r"[^，,；;。]{0,8}?(被|受到)[^，,；;。]{0,8}(问责|处分|诫勉)", sentence[q.end :]))
     ):  # (共有495名干部受到党纪处分: people sanctioned, not a jurisdiction's total)
         return Seen(q, None, noun, None)
     if frame is None and PARTNER_LIST.search(sentence[clause_start : q.start]):
