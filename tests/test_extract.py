@@ -1450,3 +1450,11 @@ def test_extract_counted_noun_lexicon_round_7_entries(noun: str, cls: str) -> No
 )
 def test_extract_wording_and_non_counts_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
     assert records(sentence) == expected
+
+
+def test_extract_jiang_marking_the_problems_refined_after_a_comma_is_no_plan() -> None:
+    from pipeline.extract.indicators import _future_jiang
+
+    assert not _future_jiang("某局将巡察指出的3个方面问题,细化分解为")
+    # negative: 将 as "will" before a later comma stays a plan
+    assert _future_jiang("明年市委将对5个县开展巡察,")

@@ -220,6 +220,8 @@ PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
 # 将 followed, within its clause, by the verb it fronts the object of: 将…纳入/作为/放在….
 PREPOSITIONAL_JIANG = re.compile(
     r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给|分为|划分为|分成|划为)"
+    # (将反馈的3个方面问题,细化分解为12个具体问题: the object, then a comma before the refining verb)
+    r"|[^，,；;。]{0,24}?[，,](细化|分解)"
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)|^[^，,；;。]{0,8}[，,]即将")
