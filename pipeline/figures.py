@@ -9,6 +9,7 @@ outlets, distinct figures, the panel) is in pipeline/reports.py, at publish.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,7 @@ YEAR_RULES = (
     "title_year",
     "document_year",
     "rectification_to_date",
+    "inspection_year",
     "published_year",
     "document_latest",
     "none",
@@ -61,6 +63,7 @@ SINCE = re.compile(r"^\s*年?[^，,。；;]{0,12}?以来")
 # Back-references: the figure points at something already counted.
 BACK_REFERENCE = re.compile(r"(?:这|上述|前述|以上|该|这些|此)\s*(?:[\d.]+|[一二三四五六七八九十百千万两]+)?\s*$")
 BREAKDOWN = re.compile(r"其中|包括|包含|分别是|分别为")
+INCLUDED_IN_NEXT = re.compile(r"包括[^，,。；;]{1,16}在内的")
 THIS_YEAR = re.compile(r"今年|本年|全年|年内|一年来|年初以来|当年|上半年|下半年|前三季度|一季度")
 LAST_YEAR = re.compile(r"去年|上一年|上年")
 NEXT_YEAR = re.compile(r"明年|下一年|来年")
@@ -170,12 +173,17 @@ def _years_up_to_now(prefix: str, title_year: int | None, published: str, planne
     return Year(ref - n + 1, ref, "years_up_to_now")
 
 
-def _since(start: int, end: int, title_year: int | None, published: str, doc_latest: int | None) -> Year:
+def _since(
+    start: int, end: int, title_year: int | None, published: str, doc_latest: int | None, planned: bool = False
+) -> Year:
     """X年以来: from X to the document's date. A page with no date whose text names no later year
-    than X leaves the end open, so no year is given (2015年以来 on an undated page)."""
+    than X leaves the end open, so no year is given (2015年以来 on an undated page). On a page of January or
+    February the results run to the year before (as 全年 in `_relative`), a plan's to the page's year."""
     last = _end_year(title_year, published, end, doc_latest)
     if last == start and not re.match(r"(?:19|20)\d\d", published or ""):
         return Year(None, None, "to_date")
+    if title_year is None and _year_end_page(published) and not planned and last - 1 >= max(start, end):
+        last -= 1
     return Year(start, last, "since_year")
 
 
@@ -259,17 +267,32 @@ def resolve_year(
     doc_latest: int | None = None,
     planned: bool = False,
     rectification_result: bool = False,
+    fed_back: bool = False,
+    latest_in_passing: bool = False,
 ) -> Year:
     """The year(s) a figure covers, from the words before it in its sentence, the sentences before
-    it in its passage, its section heading, the passages before it, and the document's title and date."""
+    it in its passage, its section heading, the passages before it, and the document's title and date.
+    `fed_back`: a count of problems the inspection fed back (found), which takes the inspection's years."""
     title_year, pub_year = reference_year(title, published)
+    inspection = _inspection_years(before_in_document + before_in_passage)
     for text in (prefix, str(period or "")):
         found = _years_before(text)
         if found:
             start, end, at = found
             if SINCE.match(text[at:]):
-                return _since(start, end, title_year, published, doc_latest)
+                return _since(start, end, title_year, published, doc_latest, planned)
+            if text is prefix and _cut_off(text):
+                # 截至2025年6月30日: the day progress is reported to, not when the counted things happened
+                began = _years_before(before_in_passage)
+                if began and SINCE.match(before_in_passage[began[2] :]) and began[0] < end:
+                    return Year(began[0], end, "since_year")  # 2017年以来…。截至2018年底,共…
+                if fed_back and inspection:
+                    return Year(inspection[0], inspection[1], "inspection_year")
             return Year(start, end, "sentence_year" if start == end else "sentence_years")
+    if fed_back and inspection:
+        # the problems an inspection fed back were found in the inspection's years (2024年9月至11月…巡察), not
+        # in the year of the feedback or of the report on their rectification
+        return Year(inspection[0], inspection[1], "inspection_year")
     span = _years_up_to_now(prefix, title_year, published, planned)
     if span:
         return span
@@ -278,11 +301,7 @@ def resolve_year(
     if congress and not (THIS_YEAR.search(after_congress) or LAST_YEAR.search(after_congress)):
         # (十八大以来…去年开展了两轮巡视: the relative year after it decides)
         start = CENTRAL_TERMS[congress[-1].group(1)][0]
-        since = _since(start, start, title_year, published, doc_latest)
-        year_end = _year_end_page(published) and not planned and title_year is None
-        if since.end is not None and year_end and since.end > start:
-            # a page dated January or February counts the results up to the year before (as 全年 above)
-            return Year(since.start, since.end - 1, "since_congress")
+        since = _since(start, start, title_year, published, doc_latest, planned)
         return Year(since.start, since.end, "since_congress") if since.start is not None else since
     central_round = _central_round(prefix)
     if central_round:
@@ -292,27 +311,37 @@ def resolve_year(
         return term
     if TO_DATE.search(prefix) or LOCAL_TERM.search(prefix):
         # 截至目前… / 十四届县委共…: a count up to the report's day or over a local committee's
-        # term, whose years the text does not give.
-        return Year(None, None, "to_date")
+        # term, whose years the text does not give; after X年以来 in the passage, from X to the page's date;
+        # a unit's own rectification result on a dated page (not a tally 共/累计 over many), as of the page's date.
+        began = _years_before(before_in_passage)
+        if TO_DATE.search(prefix) and began and SINCE.match(before_in_passage[began[2] :]):
+            return _since(began[0], began[1], title_year, published, doc_latest, planned)
+        own = rectification_result and pub_year is not None and not re.search(r"共|累计|先后", prefix)
+        if not own or LOCAL_TERM.search(prefix):
+            return Year(None, None, "to_date")
     relative = _relative(prefix, title_year, published, planned)
     if relative:
         return relative
     for text, rule in ((before_in_passage, "passage_year"), (heading, "heading_year")):
         found = _years_before(text)
+        if found and not planned and pub_year is not None and found[0] > pub_year:
+            continue  # a later year than the page's is a target (力争2016年实现全覆盖), not a result's year
         if found:
             start, end, at = found
             if SINCE.match(text[at:]):
-                return _since(start, end, title_year, published, doc_latest)
+                return _since(start, end, title_year, published, doc_latest, planned)
             return Year(start, end, rule)
     if title_year is not None:
         return Year(title_year, title_year, "title_year")
     found = _years_before(before_in_document)
     if found:
-        if rectification_result and pub_year is not None and pub_year > found[1] and not _year_end_page(published):
-            # A result of rectification (people sanctioned, rules made, problems fixed) whose only year is the
-            # inspection's, named in an earlier passage, on a page dated in a later year: the rectification ran
-            # from then to the page's date (not on a year-end summary dated January or February).
-            return Year(found[0], pub_year, "rectification_to_date")
+        if rectification_result and pub_year is not None:
+            # A result of rectification (people sanctioned, rules made, problems fixed) whose only years are the
+            # inspection's and its feedback's, named in earlier passages: the rectification ran from the last of
+            # them to the page's date (on a page of January or February, to the year before).
+            end = pub_year - 1 if _year_end_page(published) else pub_year
+            if end > found[1]:
+                return Year(found[1], end, "rectification_to_date")
         return Year(found[0], found[1], "document_year")
     if pub_year is not None:
         # A page dated January or February with no year of its own reports on the year before
@@ -320,10 +349,59 @@ def resolve_year(
         if _year_end_page(published):
             return Year(pub_year - 1, pub_year - 1, "published_year")
         return Year(pub_year, pub_year, "published_year")
-    if doc_latest is not None:
+    if doc_latest is not None and not latest_in_passing:
+        # (not a year named once in passing by a text that speaks of 今年: 2016年底…, 2016年…考核中靠后的)
         return Year(doc_latest, doc_latest, "document_latest")
     return NO_YEAR
 
+
+# A stretch of this year told as past (今年6月18日至7月15日,…开展了…): on a page dated before its end, a repost.
+PAST_STRETCH = re.compile(r"今年(\d{1,2})月[^。；;，,]{0,8}?(?:至|到|—|-)(\d{1,2})月[^。；;]{0,60}?(?:已|了)")
+
+
+def _content_date(text: str, published: str, doc_latest: int | None) -> str:
+    """The date the text was written at: the page's own, unless the text tells a stretch of 今年 that ends after
+    the page's month (a repost of an older report): then the end of the latest earlier year the text names, or
+    no date."""
+    year, month = _page_date(published)
+    if year is None or month is None:
+        return published
+    for found in PAST_STRETCH.finditer(text):
+        if int(found.group(2)) > month and int(found.group(1)) <= int(found.group(2)):
+            return f"{doc_latest}-12" if doc_latest is not None and doc_latest < year else ""
+    return published
+
+
+def _cut_off(prefix: str) -> bool:
+    """The last year named before the figure is the day progress is counted to (截至2025年6月30日,)."""
+    found = list(YEAR_MENTION.finditer(prefix))
+    return bool(found) and re.search(r"(截至|截止|截止到)\s*$", prefix[: found[-1].start()]) is not None
+
+
+# An inspection's own dates in a rectification report: 2024年9月6日至11月20日,澜山三组对…开展了巡察.
+INSPECTION_SENTENCE = re.compile(
+    r"[^。；;]*?((?:19|20)\d\d)\s*年[^。；;]*?对[^。；;]{1,60}?(?:开展|进行|实施)了?[^。；;]{0,16}?(?:巡察|巡视)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _inspection_years(text: str) -> tuple[int, int] | None:
+    """The years of the first inspection a text dates (a rectification report opens with them): the first year
+    named in that sentence and those joined to it (2023年10月9日至2024年1月12日 → 2023, 2024), not the year its
+    feedback followed in."""
+    sentence = INSPECTION_SENTENCE.search(text)
+    if not sentence:
+        return None
+    found = list(YEAR_MENTION.finditer(sentence.group(0)))
+    years, i = [int(found[0].group(1))], 0
+    while i + 1 < len(found) and YEAR_JOIN.match(sentence.group(0)[found[i].end() : found[i + 1].start()]):
+        i += 1
+        years.append(int(found[i].group(1)))
+    return min(years), max(years)
+
+
+# The problems an inspection fed back (巡察反馈的37个问题, 反馈意见指出12项问题).
+FED_BACK = re.compile(r"反馈|指出|(?:巡察|巡视)组提出")
 
 # What a unit's rectification yields: a year named only for the inspection does not bound these.
 RECTIFICATION_RESULTS = frozenset({"people_held_accountable", "rules_established", "problems_resolved"})
@@ -401,7 +479,8 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
         else:
             cue = None
             for m in BREAKDOWN.finditer(f.prefix):
-                cue = m
+                if not INCLUDED_IN_NEXT.match(f.prefix, m.start()):
+                    cue = m  # (not 包括3名处级干部在内的41名干部: a part of the count that follows it)
             totals = [g for g in same_sentence if out[g.index][0] == "total"]
             if cue is not None:
                 before_cue = [g for g in totals if len(g.prefix) < cue.start()]
@@ -582,6 +661,10 @@ def resolve(
     passage_start = {p: int(a) for p, a in zip(ids, passages.norm_start.tolist(), strict=True)}
     passage_len = {p: len(str(t)) for p, t in zip(ids, passages.text.tolist(), strict=True)}
     doc_latest = latest_year(text)
+    published = _content_date(text, published, doc_latest)
+    # the latest year is the page's present only if the text names it more than once or never says 今年 (a text
+    # that speaks of 今年 and names 2016 once, 2016年底…, is not of 2016)
+    latest_once = doc_latest is not None and "今年" in text and len(re.findall(rf"(?<!\d){doc_latest}\s*年", text)) < 2
     rows = {c: table[c].tolist() for c in ("passage_id", "sentence_id", "raw_start", "value", "indicator", "masked")}
     periods = table["period"].tolist() if "period" in table.columns else [None] * len(table)
     modalities = table["modality"].tolist() if "modality" in table.columns else [None] * len(table)
@@ -627,6 +710,8 @@ def resolve(
                 doc_latest,
                 modalities[i] == "planned",
                 str(rows["indicator"][i]) in RECTIFICATION_RESULTS,
+                str(rows["indicator"][i]) == "problems_found" and FED_BACK.search(prefix) is not None,
+                latest_once,
             )
         )
     roles = _role_rows(figures)

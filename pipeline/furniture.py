@@ -81,7 +81,8 @@ ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]")
 # A page stamp opening a line: an ISO date (prose writes 2025年11月28日), perhaps after a label.
 PAGE_STAMP = re.compile(r"^\s*(date|日期|时间)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?!\d)", re.IGNORECASE)
 # A page date written day/month/year on its own line: 09/04/2024.
-DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)$")
+# (also with dots and a clock time: 13.09.2015 12:17)
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([/.])(\d{1,2})\2(?P<year>(?:19|20)\d\d)(\s+\d{1,2}:\d{2})?$")
 # A date on its own line: 2020年08月04日 (a dateline in the page head; a letter's date at its end is body).
 LONE_CN_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # A photo caption naming a dated meeting, with no sentence end (used in classify_lines).
@@ -97,7 +98,9 @@ UI_WORDS = (
     # share targets listed one a line (- 微信, - QQ空间)
     r"微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|-|—|•|"
     # edition switches and site links set as a row (无障碍版 长者助手 登录; 关于我们 | 网站声明; 手机站 | 客户端)
-    r"无障碍版|长者助手|长者模式|关怀版|适老版|登录|注册|手机站|手机版|客户端|关于我们|网站声明|免责声明|网站地图|联系我们"
+    r"无障碍版|长者助手|长者模式|关怀版|适老版|登录|注册|手机站|手机版|客户端|关于我们|网站声明|免责声明|网站地图|联系我们|"
+    # home-page and bookmark links (设为首页 收藏本站)
+    r"设为首页|加入收藏|收藏本站"
 )
 UI_LINE = re.compile(rf"^(?:{UI_WORDS})+$")
 UI_PHRASE = re.compile(
@@ -111,6 +114,8 @@ COPYRIGHT = re.compile(
     # reprint disclaimers (版权归原作者所有, 转载请注明来源, 如有侵权请联系删除)
     r"版权归.{0,6}(作者|所有)|转载(时)?(请|务必)?.{0,4}注明|(请|如需)转载|侵权.{0,12}(联系|删除)|本站遵循|"
     r"转载请附上.{0,8}(出处|链接)|^本文(为|系).{0,12}原创(文章|稿件)|"
+    # an outlet's note on what it reprints (凡本网注明来源为他处的作品…不代表本网观点); its accessibility statement
+    r"凡本(网|站)注明|转载自其[他它]媒体|不代表本(网|站)(赞同|观点|立场)|无障碍(网页|网站)设计|联络我们|"
     # who runs the site (某某市委 某某市政府主管 某某宣传部主办; 某某融媒体中心承办)
     r"^([^\s，。,；;]{2,20}\s+){0,2}[^\s，。,；;]{2,20}(主管|主办)\s+[^\s，。,；;]{2,20}(主办|承办)$|"
     r"^[^\s，。,；;]{2,20}(中心|宣传部|报社|传媒|集团|电视台|网)(主办|承办|主管)$",
@@ -175,7 +180,10 @@ PHOTO_CREDIT = re.compile(
     r"|(供图|图片来源)\s*[:：]?\s*\S{0,20}$"
     # a photographer's name and 摄 after a caption (…高楼林立。某某 摄); a picture from an archive or agency
     r"|[。.]\s*[\u4e00-\u9fff]{2,4}\s+摄\s*$|^资料图(片)?[。.]|图片来自\S{0,12}$|。\s*图为"
+    r"|^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}(?<![拍统兼收])\s*摄$"
 )
+# A photographer's name alone on its line (某某摄): the line before it is the picture's caption.
+LONE_PHOTO_CREDIT = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}(?<![拍统兼收])\s*摄$")
 # A caption closing on its credit in brackets: (某某网 某某 摄), (视频截图), (资料图片), an agency's name.
 BRACKET_CREDIT = re.compile(
     r"[(（][^()（）]{0,30}[\u4e00-\u9fff]{2,4}\s*摄[)）]\s*$|[(（](视频截图|视频截屏|资料图片?|网络图片|图片)[)）]\s*$"
@@ -188,7 +196,7 @@ CONTACT_FIELD = re.compile(r"^(\+?\d[\d\-\s]{6,}\d|(手机|电话|地址|邮编|
 # A commercial site's contact fields (免费咨询电话, QQ:, E-mail:, 传真:+86): no inspection office lists them so.
 SITE_CONTACT = re.compile(
     r"^\S{0,8}(免费咨询电话|咨询热线|服务热线|客服电话|客服热线)\s*[:：]?\s*$|^Q\s?Q\s*[:：]\s*\d|^E[-_\s]?mail\s*[:：]"
-    r"|^传真\s*[:：]\s*\+",
+    r"|^传\s*真\s*[:：]\s*(\+|[(（]\+?\d{2,4}[)）])|手机网站\s*[:：]|^[SM]MS\s*[:：]",
     re.IGNORECASE,
 )
 # A report's own sentence that ends by crediting its picture stays: …四个镇。(图片来源:某某微信号)
@@ -196,14 +204,14 @@ CREDITED_SENTENCE = re.compile(r"^[^。]{16,}。\s*[(（](图片来源|供图)\s
 # A photo caption: one short clause, people "at/to a place" doing a visit or a check, no full stop inside.
 PHOTO_CAPTION = re.compile(
     r"^(?!.*(发现|问题\d|\d))[^,，。；;:：“”]{0,16}(组|人员|干部|同志|组长|书记|成员)[^,，。；;:：“”]{0,6}(在|到|深入)[^,，。；;:：“”]{2,30}"
-    r"(走访|夜访|暗访|核实|了解|查看|察看|调研|检查|座谈|访谈|入户|宣讲)[^,，。；;“”]{0,24}([,，][^,，。；;“”]{2,24})?。?$"
+    r"(走访|夜访|暗访|核实|了解|查看|察看|调研|检查|座谈|访谈|入户|宣讲)[^,，。；;]{0,24}([,，][^,，。；;“”]{2,24})?。?$"
 )
 # Open-government-information header fields (索引号, 发布机构, 成文日期, 公开方式 …) and page labels
 # (关键词, 标签, 点击数); the value may follow on the next line.
 OPEN_INFO_LABEL = re.compile(
     r"^[-•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
     r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|点击数量|点击量|点击|浏览|阅读数|浏览次数|浏览量|"
-    r"阅读量|访问量|信息摘要)\s*[:：]"
+    r"阅读量|访问量|信息摘要|标\s*题)\s*[:：]"
     # a procurement notice's template fields, left empty (项目编号-, 预算金额-)
     r"|^(项目编号|预算金额|招标联系人|标书截止时间|投标截止时间|开标时间)\s*[:：\-]"
 )
@@ -233,6 +241,15 @@ PAGE_CHROME = re.compile(
     # (某某讲话... |); an original-title label with nothing after it
     r"|^\d{0,3}\s*(阅读|浏览|点击)(量|数)?\s*[:：]\s*\d+\s*$|^(\s*</?[a-zA-Z]+(\s+[a-z\-]+=\"[^\"]*\")*\s*/?>)+\s*$"
     r"|(\.{3}|…)\s*[|｜]\s*$|[|｜]\s*[|｜]\s*$|^原标题\s*[:：]\s*$"
+    # skip links, back links, loading banners, in-app share prompts, an app-only notice, an English menu label,
+    # a publication-version label ((社会公开稿)), a counter before the page's date (6517 2016-04-29)
+    r"|^(跳至|跳到|跳转至)(主要)?内容|^skip to (main )?content|^返回(上一级|上一页|上级|列表)\s*$"
+    r"|^(Loading|加载中)\s*[.…。]*\s*$|点击右上角.{0,10}(分享|微信|朋友)|请使用浏览器(的)?分享功能"
+    r"|请(通过|使用|下载|打开).{0,12}客户端.{0,8}(浏览|查看|阅读)|不允许直接(阅读|浏览)"
+    r"|^\S{0,12}\s*Navigation$|^[(（](社会)?公开(稿|版)[)）]$|^(本期看点|本期导读)$"
+    r"|^\d{1,7}\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2})?$"
+    # a lone index number of an open-information header (113300000000000000/2024-00019)
+    r"|^[0-9A-Z]{6,}\s*/\s*\d{4}-\d{2,}$"
     # a date with a column name (2023年04月10日时政)
     r"|^\d{4}年\d{1,2}月\d{1,2}日\s*(时政|要闻|国内|国际|社会|财经|评论|专题|地方|新闻|综合)$"
 )
@@ -249,7 +266,9 @@ EDITION_MARK = re.compile(
 # An e-paper's list of editions in one row (0001版: 封面 0002版: 封二 01版: 卷首 …), whatever its length.
 EDITION_LIST = re.compile(r"^(\s*[A-Z]?\d{1,5}版\s*[:：]\s*\S{1,8}){3,}")
 # A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
-TIP_LINE = re.compile(r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式)|欢迎(提供|爆料|报料)新闻线索")
+TIP_LINE = re.compile(
+    r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式|方法)|欢迎(提供|爆料|报料)新闻线索|网上(爆料|报料)"
+)
 LONE_TOKEN = re.compile(r"^(?!0\d$)[A-Za-z0-9]{1,6}$")  # a zero-padded ordinal (02, 03) heads a section
 # Scraper noise: no Chinese, runs of one- to three-character tokens strewn with symbols
 # (8 b( Y4 O8 I! ~* K+); a line of nothing but stray marks (?, |, @ME:).
@@ -331,7 +350,7 @@ def furniture_reason(line: str) -> str | None:
     if len(line) < 40 and WECHAT.search(line):
         return "page_control"
     if IMAGE_LINE.search(line) or (
-        len(line) <= 80
+        (len(line) <= 80 or (len(line) <= 250 and "图为" in line and PHOTO_CREDIT.search(line)))
         and (PHOTO_CREDIT.search(line) or line.lstrip("(（【[ ").startswith("图为"))
         and not CREDITED_SENTENCE.match(line)
     ):
@@ -375,6 +394,15 @@ def classify_lines(lines: list[str]) -> tuple[list[LineKind], PageMeta]:
             kinds.append(LineKind.BODY)
 
     content = [i for i, k in enumerate(kinds) if k is not LineKind.BLANK]
+    # A photographer's name alone on its line (某某摄): the short line right above it is the picture's caption.
+    for pos, i in enumerate(content[1:], start=1):
+        above = content[pos - 1]
+        if (
+            LONE_PHOTO_CREDIT.match(lines[i].strip())
+            and kinds[above] is LineKind.BODY
+            and len(lines[above].strip()) <= 60
+        ):
+            kinds[above] = LineKind.FURNITURE
     # Related-article lists: from their heading on, short list items and stamps are furniture.
     in_related = False
     counts = Counter(re.sub(r"\s+", "", lines[i]) for i in content)
@@ -587,11 +615,27 @@ def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int])
         line = lines[i].strip()
         if i <= last_sentence:
             continue
-        if kinds[i] is LineKind.FURNITURE and (SOURCE_LINE.search(line) or EDITOR_LINE.search(line)):
-            credits_seen = True
+        if kinds[i] is LineKind.FURNITURE and (
+            SOURCE_LINE.search(line) or EDITOR_LINE.search(line) or TIP_LINE.search(line) or SITE_CONTACT.search(line)
+        ):
+            credits_seen = True  # (an outlet's tip-line box closes the page too)
         elif kinds[i] is LineKind.BODY and REPORTER_CREDIT.match(line):
             credits_seen = True  # the reporter's name closing the article (记者 某某) stays; what follows is the site's
         elif credits_seen and kinds[i] is LineKind.BODY and len(line) <= 30 and not SENTENCE_PUNCT.search(line):
+            kinds[i] = LineKind.FURNITURE
+    # After the last sentence, a short label right above a box of page controls or contacts is the box's
+    # heading (温馨提示 above an app-only notice; a tip box's slogan above its 爆料方法 line).
+    for pos, i in enumerate(content[:-1]):
+        line = lines[i].strip()
+        below = lines[content[pos + 1]].strip()
+        if (
+            i > last_sentence
+            and kinds[i] is LineKind.BODY
+            and len(line) <= 8
+            and not SENTENCE_PUNCT.search(line)
+            and kinds[content[pos + 1]] is LineKind.FURNITURE
+            and furniture_reason(below) in ("page_control", "contact")
+        ):
             kinds[i] = LineKind.FURNITURE
     for pos, i in enumerate(content):
         line = lines[i].strip()
@@ -638,6 +682,11 @@ def _mark_page_tail(lines: list[str], kinds: list[LineKind], content: list[int])
 COLUMN_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,4}(要闻|动态|新闻|资讯|头条|快讯)$")
 
 
+# A publishing body's name alone (某某市农业农村局), and a notice channel's name (公示公告, 通知公告).
+PUBLISHER = re.compile(r"^[\u4e00-\u9fff()（）]{3,20}(局|委|办|厅|院|政府|委员会|中心|办公室|公司|集团)$")
+CHANNEL_NAME = re.compile(r"^(公示公告|通知公告|公告公示|公告通知|要闻动态|新闻动态|工作动态)$")
+
+
 def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int]) -> None:
     """Furniture that only the page head shows, before the report's first sentence: a newspaper
     group's masthead of names over several lines, a date on its own line, the original title of a
@@ -672,6 +721,19 @@ def _mark_page_head(lines: list[str], kinds: list[LineKind], content: list[int])
     for pos, i in enumerate(head):
         line = lines[i].strip()
         if kinds[i] is not LineKind.BODY:
+            continue
+        after = lines[head[pos + 1]].strip() if pos + 1 < len(head) else ""
+        if (
+            pos + 1 < len(head)
+            and kinds[head[pos + 1]] is LineKind.FURNITURE
+            and STAMP_LINE.match(after)
+            and len(line) <= 20
+            and PUBLISHER.match(line)
+        ):
+            kinds[i] = LineKind.FURNITURE  # an open-information header's publisher above its date
+            continue
+        if pos == 0 and CHANNEL_NAME.match(line):
+            kinds[i] = LineKind.FURNITURE  # the page's channel (公示公告) above the report
             continue
         later_title = (
             pos + 1 < len(head)
@@ -733,11 +795,11 @@ def _page_meta(lines: list[str], kinds: list[LineKind]) -> PageMeta:
                 outlet = o.group(1)
         elif published is None and (m := DAY_MONTH_YEAR.match(line.strip())):
             # 09/04/2024 on its own line: day first (as the sites that write it so), unless it cannot be
-            day, month = int(m.group(1)), int(m.group(2))
+            day, month = int(m.group(1)), int(m.group(3))
             if day <= 12 < month:
                 day, month = month, day
             if 1 <= month <= 12 and 1 <= day <= 31:
-                published = f"{m.group(3)}-{month:02d}-{day:02d}"
+                published = f"{m.group('year')}-{month:02d}-{day:02d}"
     title = author = None
     for i, k in enumerate(kinds):
         if k is LineKind.TITLE and title is None:

@@ -57,7 +57,8 @@ _PINYIN_LETTERS = f"a-zü{_TONED}"
 INLINE_PINYIN = re.compile(rf"(?<=[{HAN}])\(([{_PINYIN_LETTERS}]{{1,6}}(?:\s[{_PINYIN_LETTERS}]{{1,6}}){{0,5}})\)")
 # The same debris where the converter lost the character and its opening bracket to a `?`: `屬?lài)?guó)有`.
 # The pair stands for one lost character; left as it is, its `?` would end the sentence.
-LOST_PINYIN = re.compile(rf"(?<=[{HAN})])\?[{_PINYIN_LETTERS}]{{1,6}}\)")
+# A stray letter between two such pairs goes with the second (`域?qū)m?xiàng)巡`: two lost characters).
+LOST_PINYIN = re.compile(rf"(?<=[{HAN})])\?[{_PINYIN_LETTERS}]{{1,6}}\)|(?<=\))[a-z]\?[{_PINYIN_LETTERS}]{{1,6}}\)")
 _TONELESS_SYLLABLE = re.compile(
     r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|üan|ai|ei|ao|ou|an|en|in|un|ün|er|ia|ie|iu|ua|uo|ui|üe|ue|a|o|e|i|u|ü)$"

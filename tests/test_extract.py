@@ -1366,3 +1366,95 @@ def test_extract_counted_noun_lexicon_round_6_entries(noun: str, cls: str) -> No
 )
 def test_extract_problems_resolved_wording_of_round_6(sentence: str, expected: list[tuple[str, float | None]]) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the problems fed back, refined into items or analysed: the items are found
+        ("三组反馈问题8个,局党组又细化为21个具体问题", [("problems_found", 8), ("problems_found", 21)]),
+        ("党组根据反馈的3方面意见细化分解了14个问题,已完成9个", [("problems_found", 14), ("problems_resolved", 9)]),
+        ("深入剖析18个问题,提出60条整改举措", [("problems_found", 18)]),
+        # said handled in the next clause, also after a second count joined to the first
+        ("巡察移交的4个立改问题和9件来信,均已全部办结", [("problems_resolved", 4)]),
+        # negatives: measures refined are no problems; found, then done in the next clause, stays found
+        ("细化整改措施30条", []),
+        ("发现问题20个,已全部整改", [("problems_found", 20)]),
+        ("巡察移交的4个立改问题,正在整改", []),
+    ],
+)
+def test_extract_problems_wording_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # inspected and visited; places counted while being inspected (…时); districts of a city
+        ("两级党委共巡察和走访了17个牵头部门,督查了88个项目", [("orgs_inspected", 17)]),
+        ("多数线索是省委巡视12个县时发现的", [("orgs_inspected", 12)]),
+        ("甲区、乙区等21个市辖区接受为期三周的专项巡视", [("orgs_inspected", 21)]),
+        # a list of places and their departments in a stationing
+        (
+            "巡视组完成对3个省直部门(单位)和9个州(市)、57个县(市、区)相关部门(单位)的进驻",
+            [("orgs_inspected", 3), ("orgs_inspected", 9), ("orgs_inspected", 57)],
+        ),
+        # the share of the inspection task done is coverage
+        ("先后对80个村开展巡察,完成任务数的61.5%", [("villages_inspected", 80), ("coverage_rate", 61.5)]),
+        # negatives: a jurisdiction's total; a check of inspecting offices; a completion rate of rectification
+        ("全市共有12个县", []),
+        ("对7个县巡察机构开展专项检查", []),
+        ("整改任务完成率95%", []),
+    ],
+)
+def test_extract_units_and_coverage_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # people sanctioned after 共有; a count inside 包括…在内的 is a part of the next count, not a breakdown
+        (
+            "共有120名党员受到党纪处分,包括6名处级干部在内的40名干部移交调查,共有35人被诫勉谈话",
+            [("people_held_accountable", 120), ("people_held_accountable", 35)],
+        ),
+        # negatives: a breakdown with 包括 still is one; 共有 people without a sanction is a total
+        ("问责30人,包括5名处级干部", [("people_held_accountable", 30), ("people_held_accountable", 5)]),
+        ("全县共有党员干部900名", []),
+    ],
+)
+def test_extract_accountability_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(("noun", "cls"), [("州(市)", "org"), ("市辖区", "org")])
+def test_extract_counted_noun_lexicon_round_7_entries(noun: str, cls: str) -> None:
+    from pipeline.extract.indicators import noun_class
+
+    assert noun_class(noun) == cls
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # promptly fixed after an 对 frame is resolved
+        ("对2个能马上改的事项及时整改并跟踪", [("problems_resolved", 2)]),
+        # negatives: a pledge to rectify stays found; a duration; a count in a document's name
+        ("对10个问题认真抓好整改", [("problems_found", 10)]),
+        ("中央五组将巡视某部党组,为期两个月", []),
+        ("是否执行党委关于完善“三张清单”五项制度的意见", []),
+        ("对3个县开展为期1个月的巡察", [("orgs_inspected", 3)]),
+        ("制定关于加强巡察整改的意见等制度5项", [("rules_established", 5)]),
+    ],
+)
+def test_extract_wording_and_non_counts_of_round_7(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+def test_extract_jiang_marking_the_problems_refined_after_a_comma_is_no_plan() -> None:
+    from pipeline.extract.indicators import _future_jiang
+
+    assert not _future_jiang("某局将巡察指出的3个方面问题,细化分解为")
+    # negative: 将 as "will" before a later comma stays a plan
+    assert _future_jiang("明年市委将对5个县开展巡察,")

@@ -30,6 +30,10 @@ def norm(text: str, mode: OpenccMode = OpenccMode.T2S) -> str:
         ("å·¡å¯Ÿ工作", "巡察工作"),
         # a character lost to `?` with its pinyin left behind: one garbled character, no question mark
         ("省屬?lài)?guó)有企業", "省属\ufffd\ufffd有企业"),
+        # a stray letter between two such pairs goes with the second
+        ("開展領域?qū)m?xiàng)巡視", "开展领域\ufffd\ufffd巡视"),
+        # negative: a letter and a question mark in prose stay
+        ("附件(2)b?是否整改", "附件(2)b?是否整改"),
     ],
 )
 def test_normalize_repairs_web_artefacts(raw: str, expected: str) -> None:
@@ -519,6 +523,10 @@ def test_normalize_source_line_kept_for_its_sentence_still_dates_the_page() -> N
         (["澜山财经 2023-04-10 13:50:16 记者 报导 中央巡视组进驻5家金融企业。"], "2023-04-10"),
         (["巡视组进驻金融机构", "09/04/2024", "中央巡视组进驻5家金融机构。"], "2024-04-09"),
         (["巡视组进驻金融机构", "04/29/2024", "中央巡视组进驻5家金融机构。"], "2024-04-29"),
+        # with dots and a clock time; negative: a version number is no date
+        (["巡视组进驻金融机构", "13.09.2015  12:17", "中央巡视五组进驻5家金融机构。"], "2015-09-13"),
+        (["巡视组进驻金融机构", "1.2.2015", "中央巡视五组进驻5家金融机构。"], "2015-02-01"),
+        (["巡视组进驻金融机构", "13/09.2015", "中央巡视五组进驻5家金融机构。"], None),
         # an event's date in prose is no page stamp
         (["2017年12月29日下午,区委巡察工作领导小组召开动员会。"], None),
     ],
@@ -982,3 +990,110 @@ def test_normalize_gallery_caption_numbered_over_each_picture_is_dropped() -> No
     kinds, _ = classify_lines(lines)
     assert [kinds[i] is LineKind.FURNITURE for i in (1, 3)] == [True, True]
     assert kinds[2] is not LineKind.FURNITURE and kinds[5] is not LineKind.FURNITURE
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # skip links, back links, loading banners, in-app share prompts, an app-only notice
+        ("跳至主要内容 跳至导航", "page_control"),
+        ("返回上一级", "page_control"),
+        ("Loading……", "page_control"),
+        ("点击右上角分享给微信好友", "page_control"),
+        ("请使用浏览器的分享功能", "page_control"),
+        ("本文暂不支持网页浏览,请通过《澜山日报》客户端查看。", "page_control"),
+        # an English menu label after a channel, a publication-version label, a counter before the date
+        ("工作动态Navigation", "page_control"),
+        ("(社会公开稿)", "page_control"),
+        ("(公开稿)", "page_control"),
+        ("本期看点", "page_control"),
+        ("4821 2019-03-05", "page_control"),
+        # an open-information header's lone index number and its title row
+        ("001122334455667788/2023-00042", "page_control"),
+        ("• 标     题: 石岭县委巡察三轮情况通报", "open_info"),
+        # home-page and bookmark links; an outlet's reprint note and accessibility statement
+        ("设为首页 收藏本站", "page_control"),
+        ("凡本网注明“来源:某某”的稿件,系转载,不代表本网观点。", "copyright"),
+        ("本站采用无障碍网站设计,有疑问请联络我们。", "copyright"),
+        # a tip box's lines: its heading, its fax with a country code, its mobile site, its SMS line
+        ("爆料方法 :", "page_control"),
+        ("传 真: (852) 1234 5678", "contact"),
+        ("手机网站: m.example.cc", "contact"),
+        ("SMS: (852) 1234 0000", "contact"),
+        # a photographer's name alone; a long caption that says 图为 and ends with its credit
+        ("林小雨摄", "image"),
+        ("王 明摄", "image"),
+        (
+            "澜山县持续推进巡察整改,下力气破解看病贵,群众满意度不断提升。图为近日,澜山县人民医院的工作人员为"
+            "患者核对药品价格。李明 摄",
+            "image",
+        ),
+        # a field-work caption with a quoted term
+        ("石岭县委巡察一组在清河镇某村核实“三资”情况", "image"),
+    ],
+)
+def test_normalize_recognizes_furniture_line_of_round7_pages(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the report's own words: a notice titled as one, a rule not to share, a body line on the client app
+        "巡察公告",
+        "巡察组要求各单位不得分享内部材料。",
+        "县委巡察办开发了巡察客户端,便于群众来信。",
+        # a long paragraph that names a picture but credits no photographer
+        "澜山县持续推进巡察整改,下力气破解看病贵,群众满意度不断提升。宣传栏里的图为群众展示了整改前后的对比,"
+        "县里还将整改情况在政务网站公开,接受群众监督。",
+        # a title with a year range and a number, a heading ending in 摄 as part of a word
+        "2024-00019号文件",
+        "强化统摄",
+        "现场拍摄",
+    ],
+)
+def test_normalize_keeps_body_line_of_round7_pages(body: str) -> None:
+    assert furniture_reason(body) is None
+
+
+def test_normalize_page_boxes_of_round7_pages_are_dropped() -> None:
+    # a caption above its photographer's lone credit
+    lines = ["县巡察组干部在某单位翻阅台账。", "林小雨摄", "全县共巡察12个单位,发现问题30个。"]
+    kinds, _ = classify_lines(lines)
+    assert [k is LineKind.FURNITURE for k in kinds] == [True, True, False]
+    # a box heading above an app-only notice after the last sentence; a tip box's slogan
+    lines = ["全县共巡察12个单位,发现问题30个。", "温馨提示", "本文暂不支持网页浏览,请通过《澜山日报》客户端查看。"]
+    kinds, _ = classify_lines(lines)
+    assert [k is LineKind.FURNITURE for k in kinds] == [False, True, True]
+    lines = [
+        "全县共巡察12个单位,发现问题30个。",
+        "人人当记者",
+        "爆料方法 :",
+        "爆料热线: 1234 5678",
+        "澜山日报 读者首选",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert [k is LineKind.FURNITURE for k in kinds] == [False, True, True, True, True]
+    # negative: a short heading above a report's own line stays
+    lines = ["全县共巡察12个单位,发现问题30个。", "下一步", "巡察组将继续督促整改。"]
+    kinds, _ = classify_lines(lines)
+    assert kinds[1] is not LineKind.FURNITURE
+
+
+def test_normalize_open_information_header_of_round7_pages_is_dropped() -> None:
+    lines = [
+        "001122334455667788/2024-00019",
+        "石岭县交通局党组巡察整改进展通报",
+        "石岭县交通局",
+        "2024-01-18",
+        "主动公开",
+        "朗读",
+        "按县委安排,2023年7月至9月,澜山二组对县交通局实施了巡察。",
+    ]
+    kinds, _ = classify_lines(lines)
+    assert [k is LineKind.FURNITURE for k in kinds] == [True, False, True, True, True, True, False]
+    # a channel's name above the report's first sentence; negative: a notice's own title above its text
+    kinds, _ = classify_lines(["公示公告", "按县委安排,澜山二组对县交通局实施了巡察。"])
+    assert kinds[0] is LineKind.FURNITURE
+    kinds, _ = classify_lines(["巡察公告", "按县委安排,澜山二组对县交通局实施了巡察。"])
+    assert kinds[0] is not LineKind.FURNITURE

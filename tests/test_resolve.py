@@ -330,3 +330,120 @@ def test_resolve_latest_year_leaves_out_document_names(text: str, latest: int | 
     from pipeline.figures import latest_year
 
     assert latest_year(text) == latest
+
+
+INSPECTED = "2024年9月至11月,澜山三组对区水务局实施了常规巡察。2025年1月,三组向该局反馈意见。"
+INSPECTED_OVER_NEW_YEAR = "澜山四组于2023年10月至2024年1月对区林草局实施了专项巡察,2024年2月向该局反馈意见。"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_in_document", "fed_back", "label", "rule"),
+    [
+        # problems the inspection fed back take the inspection's years, not the cut-off day of the report ...
+        ("截至2025年6月30日,巡察反馈的3个方面", INSPECTED, True, "2024", "inspection_year"),
+        # ... nor the feedback's year; an inspection over the new year spans both
+        ("此轮巡察的反馈意见一共指出", INSPECTED_OVER_NEW_YEAR, True, "2023-2024", "inspection_year"),
+        ("截至目前,巡察反馈", INSPECTED, True, "2024", "inspection_year"),
+        # negatives: not fed back (a year of its own wins); no dated inspection in the text
+        ("截至2025年6月30日,已整改完成", INSPECTED, False, "2025", "sentence_year"),
+        ("2025年,巡察反馈", INSPECTED, True, "2025", "sentence_year"),
+        ("巡察反馈", "2024年,区委出台巡察五年规划。", True, "2024", "document_year"),
+    ],
+)
+def test_resolve_year_of_problems_an_inspection_fed_back(
+    prefix: str, before_in_document: str, fed_back: bool, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, "", "", "", "2025-07-10", None, before_in_document, fed_back=fed_back)
+    assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before", "published", "planned", "label", "rule"),
+    [
+        # a cut-off year after X年以来 in the passage: from X to the cut-off
+        ("截至2018年底,全省共", "2016年以来,全省探索开展交叉巡察。", "2019-03-01", False, "2016-2018", "since_year"),
+        # 截至目前 after X以来 in the passage: from X to the page's date (on a page of February, the year before)
+        (
+            "截至目前,共巡察",
+            "自2017年4月组建巡察机构以来,全县开展了3轮巡察。",
+            "2019-02-22",
+            False,
+            "2017-2018",
+            "since_year",
+        ),
+        ("自2017年4月组建巡察机构以来,全县开展了", "", "2019-02-22", False, "2017-2018", "since_year"),
+        ("自2017年4月组建巡察机构以来,全县开展了", "", "2019-06-22", False, "2017-2019", "since_year"),
+        # negatives: a plan runs to the page's year; a cut-off alone is the year; 截至目前 alone gives none
+        ("自2017年以来,全县将", "", "2019-02-22", True, "2017-2019", "since_year"),
+        ("截至2018年底,全省共", "全省探索开展交叉巡察。", "2019-03-01", False, "2018", "sentence_year"),
+        ("截至目前,共巡察", "全县开展了3轮巡察。", "2019-02-22", False, "", "to_date"),
+    ],
+)
+def test_resolve_year_of_counts_since_a_year_up_to_a_cut_off(
+    prefix: str, before: str, published: str, planned: bool, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, before, "", "", published, None, planned=planned)
+    assert (year.label, year.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_in_document", "published", "label", "rule"),
+    [
+        # a unit's own rectification result as of the page's date, from the last year named before it
+        ("截至目前,已改完问题", INSPECTED_OVER_NEW_YEAR, "2024-08-10", "2024", "document_year"),
+        ("截至目前,已改完问题", INSPECTED, "2025-11-20", "2025", "document_year"),
+        # on a page of February, up to the year before
+        (
+            "整改完成",
+            "2024年9月至11月,澜山二组对市卫健委实施了巡察。",
+            "2026-02-26",
+            "2024-2025",
+            "rectification_to_date",
+        ),
+        ("建立健全制度", INSPECTED, "2026-06-01", "2025-2026", "rectification_to_date"),
+        # negatives: a tally over many units; an undated page
+        ("截至目前,各单位共完善制度", INSPECTED, "2025-11-20", "", "to_date"),
+        ("截至目前,已改完问题", INSPECTED, "", "", "to_date"),
+    ],
+)
+def test_resolve_year_of_rectification_results_as_of_the_page(
+    prefix: str, before_in_document: str, published: str, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, "", "", "", published, None, before_in_document, rectification_result=True)
+    assert (year.label, year.rule) == (label, rule)
+
+
+def test_resolve_year_leaves_out_a_later_target_year_and_a_latest_year_named_in_passing() -> None:
+    # a later year than the page's in the passage is a target, not a result's year
+    year = resolve_year("全面开展巡视,共巡视", "力争2016年实现全覆盖。", "", "", "2015-08-31", None)
+    assert (year.label, year.rule) == ("2015", "published_year")
+    year = resolve_year("全面开展巡视,共巡视", "力争2016年实现全覆盖。", "", "", "2015-08-31", None, planned=True)
+    assert (year.label, year.rule) == ("2016", "passage_year")
+    # a latest year named once in passing on an undated page that speaks of 今年 gives no year
+    assert resolve_year("共巡察", "", "", "", "", None, "", 2016).label == "2016"
+    assert resolve_year("共巡察", "", "", "", "", None, "", 2016, latest_in_passing=True).rule == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "latest", "expected"),
+    [
+        # a stretch of 今年 told as past that ends after the page's month: a repost, dated by the text's latest year
+        ("今年5月10日至7月15日,该县对8个村开展了巡察。按照2019年的安排,", "2021-03-31", 2019, "2019-12"),
+        ("今年5月10日至7月15日,该县对8个村开展了巡察。", "2021-03-31", 2021, ""),
+        # negatives: a plan for later this year; a page dated after the stretch
+        ("今年5月至7月,该县将对8个村开展巡察。", "2021-03-31", 2019, "2021-03-31"),
+        ("今年5月10日至7月15日,该县对8个村开展了巡察。", "2021-09-30", 2019, "2021-09-30"),
+    ],
+)
+def test_resolve_content_date_of_a_repost(text: str, published: str, latest: int, expected: str) -> None:
+    from pipeline.figures import _content_date
+
+    assert _content_date(text, published, latest) == expected
+
+
+def test_resolve_a_count_included_in_the_next_is_no_breakdown_cue() -> None:
+    got = resolved("共有120名党员受到党纪处分,包括6名处级干部在内的40人移交调查,共有35人被诫勉谈话。")
+    assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == [("120", "total"), ("35", "total")]
+    # negative: 包括 opening a breakdown still makes parts
+    got = resolved("问责30人,包括处级干部5人。")
+    assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == [("30", "total"), ("5", "part")]

@@ -44,9 +44,14 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"(?:巡察|巡视)(?:和|及|并)走访|政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
-    ("find", r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在"),
+    (
+        "find",
+        r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在|"
+        # the problems fed back, refined into items or analysed (细化为25个具体问题, 细化分解了10个问题, 剖析12个问题)
+        r"细化分解了?|(?:细化|分解|梳理)(?:为|成)|剖析|对应(?=[^，,；;。]{0,4}[\d一二三四五六七八九十])",
+    ),
     (
         "resolve",
         r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成|办(?=好?实事)",
@@ -183,6 +188,8 @@ ROUNDS_EXCLUDE_BEFORE = re.compile(
 )  # 同一轮: the same round
 COVERAGE_BEFORE = re.compile(
     r"覆盖(率|面|比例)[^，,。；;]{0,8}$|全覆盖(任务)?(完成|达到|达)(了)?$|完成(了)?[^，,。；;]{0,6}全覆盖(任务|目标)?的?$|覆盖[^，,。；;]{0,4}?(完成率|完成比例|进度)[^，,。；;]{0,4}$|占(应巡|应巡察|应巡视|应当巡察)[^，,。；;]{0,16}的$"
+    # 对116个村开展巡察,完成任务数的65%: the share of the inspection task done
+    r"|(^|[，,])完成(全覆盖)?任务(总)?数的$"
 )
 # 乡镇党委800个、占全省总数62%: the share of all such units that a count of inspected units makes.
 SHARE_OF_TOTAL = re.compile(r"[、，,]?占[^，,。；;\d]{0,6}(总数|总量)的?$")
@@ -213,6 +220,8 @@ PLAN_PASSAGE_START = re.compile(r"^(20\d\d)年[，,]?[^。]{0,30}?将")
 # 将 followed, within its clause, by the verb it fronts the object of: 将…纳入/作为/放在….
 PREPOSITIONAL_JIANG = re.compile(
     r"[^，,；;。]{0,24}?(纳入|作为|放在|摆在|融入|贯穿|转化|细化|列入|与|同|向|移交|反馈|交由|交给|分为|划分为|分成|划为)"
+    # (将反馈的3个方面问题,细化分解为12个具体问题: the object, then a comma before the refining verb)
+    r"|[^，,；;。]{0,24}?[，,](细化|分解)"
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)|^[^，,；;。]{0,8}[，,]即将")
@@ -612,6 +621,16 @@ POST_CUES = [
     ("resolve", re.compile(r"^(全部)?(整改|解决|办结)(完毕|到位|完成)(?=$|[，,；;。])")),
     # 其中35个已整改: said rectified, the clause ends there
     ("resolve", re.compile(r"^(已|均已|已全部|全部)(整改|解决)(?=$|[，,；;。])")),
+    # 移交的6个立改问题和8件信访件,均已办结: said done in the next clause, with no count of its own
+    (
+        "resolve",
+        re.compile(
+            r"^([和及、][^，,。；;\d]{0,4}\d+[^，,。；;]{0,8})?[，,]\s*(均已|已经|已)(全部)?(办结|整改(完毕|到位)?|解决|完成)"
+            r"(?=$|[，,；;。])"
+        ),
+    ),
+    # 对3个问题及时整改: promptly fixed (not 认真抓好整改, a pledge)
+    ("resolve", re.compile(r"^(及时|立即|迅速|当即)(整改|纠正|解决)(到位|完毕)?(?=$|[，,；;。并])")),
     # 136件群众关心的问题得到有效解决: said solved after the noun
     ("resolve", re.compile(r"^[^，,；;。]{0,20}?(得到|获得)[^，,；;。]{0,4}(解决|整改)")),
 ]
@@ -626,7 +645,7 @@ def _place_bodies_inspected(after_noun: str, frame: str | None, cues: list[re.Ma
     if cues and cues[0].lastgroup == "inspect":
         return True
     rest = re.split(r"[，,。；;]", after_noun[bodies.end() :], maxsplit=1)[0]
-    return frame == "inspect" and re.search(r"巡察|巡视", rest) is not None
+    return frame == "inspect" and re.search(r"巡察|巡视|进驻", rest) is not None
 
 
 # Units the feedback of a round went to (首批反馈的6家单位): inspected.
@@ -634,14 +653,15 @@ FED_BACK_UNITS = re.compile(r"(巡视|巡察|首批|本批|集中)反馈(了)?�
 # A place's own bodies after its count, in an inspection frame (对5个县的纪委监委机关、组织部门开展提级巡察;
 # 对12个县市区农田建设工作领导小组开展专项巡察): one body per place, the places count the units inspected.
 PLACE_BODIES = re.compile(
-    r"^的?[^，,。；;\d]{0,30}?(纪委监委机关|机关|组织部门?|巡察机构|领导小组|民政局|[^，,。；;、]{1,8}局)(?=$|[、，,和及]|开展|进行|实施)"
+    r"^的?[^，,。；;\d]{0,30}?(纪委监委机关|机关|组织部门?|巡察机构|领导小组|民政局|[^，,。；;、]{1,8}局|相关部门(\(单位\))?)"
+    r"(?=$|[、，,和及]|开展|进行|实施|的进驻)"
 )
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|以及|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|以及|时(?!间)|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
 )
 
 
@@ -657,6 +677,12 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         or (q.is_chinese and q.value == 1 and q.unit not in ("轮", "轮次"))
     ):
         return none  # 一个 is an article far more often than a count
+    if q.unit == "个" and re.match(r"(多)?(月|星期|小时|工作日|季度)", sentence[q.end :]):
+        return none  # 为期两个月: a duration
+    if re.search(r"关于[^，,。；;]{0,20}$", before_text) and re.match(
+        r"[^，,。；;]{0,12}的(意见|通知|决定|办法|方案|规定|实施细则)", sentence[q.end :]
+    ):
+        return none  # 关于完善…五项制度的意见: a count in a document's name
     if (
         CHANGE_WORDS.search(before_text)
         or RANGE_AFTER.match(sentence[q.number_end :])
@@ -699,6 +725,9 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         q.unit if q.unit in PLACE_MEASURES else _noun_after(sentence, q, clause_end)
     )  # 辽宁等4省: the measure is the place
     noun_cls = noun_class(noun) if noun else None
+    if noun and noun_cls is None and noun.endswith("时") and noun_class(noun[:-1]):
+        noun = noun[:-1]  # 巡视29个县时发现: jieba joins the time word to the place
+        noun_cls = noun_class(noun)
     elided = False
     if not noun:
         before_noun = _noun_before(sentence, q, clause_start, previous)
@@ -812,7 +841,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and TOTAL_MARKER.search(sentence[clause_start : q.start])
         and _cls(left_cue) != "inspect"
         and not covered
-    ):
+        and not (people and re.match(r"[^，,；;。]{0,8}?(被|受到)[^，,；;。]{0,8}(问责|处分|诫勉)", sentence[q.end :]))
+    ):  # (共有495名干部受到党纪处分: people sanctioned, not a jurisdiction's total)
         return Seen(q, None, noun, None)
     if frame is None and PARTNER_LIST.search(sentence[clause_start : q.start]):
         return Seen(q, None, noun, None)  # 与市纪委监委、市审计局等12家单位建立…机制: partners
@@ -1111,6 +1141,8 @@ def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> st
         return None
     clause = sentence[clause_start:]
     earlier = sentence[:clause_start]
+    if re.match(r"包括[^，,。；;]{1,16}在内的", clause):
+        return None  # 包括3名处级干部在内的41名干部被…: a part of the count that follows, not of the one before
     if (
         BREAKDOWN.match(clause)
         or re.match(r"[^；;。]*(都|均|也)(在其中|在内)", clause)
