@@ -471,8 +471,8 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
         key = (f.passage_id, f.sentence_id)
         same_sentence = by_sentence.setdefault(key, [])
         role: tuple[str, int | None, str] = ("total", None, "standalone")
-        totals_here = [g for g in same_sentence if out[g.index][0] == "total"]
-        bracketed = _bracketed_under(f, totals_here)
+        totals = [g for g in same_sentence if out[g.index][0] == "total"]
+        bracketed = _bracketed_under(f, totals)
         if BACK_REFERENCE.search(f.prefix[-6:]):
             role = ("repeat", None, "back_reference")
         elif bracketed is not None:
@@ -482,7 +482,6 @@ def _role_rows(figures: list[_Figure]) -> dict[Any, tuple[str, int | None, str]]
             for m in BREAKDOWN.finditer(f.prefix):
                 if not INCLUDED_IN_NEXT.match(f.prefix, m.start()):
                     cue = m  # (not 包括3名处级干部在内的41名干部: a part of the count that follows it)
-            totals = [g for g in same_sentence if out[g.index][0] == "total"]
             if cue is not None:
                 before_cue = [g for g in totals if len(g.prefix) < cue.start()]
                 parent = next((g for g in reversed(before_cue) if _family(g.indicator) == _family(f.indicator)), None)
