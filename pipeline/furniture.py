@@ -175,15 +175,15 @@ IMAGE_LINE = re.compile(
     r"^\S{0,60}\.(jpe?g|png|gif|bmp|webp)\s*$|^<image>|^!\[[^\]]*\]\(|data:image/|^图片\s*$",
     re.IGNORECASE,
 )
+# A photographer's name alone on its line (某某摄): the line before it is the picture's caption.
+LONE_PHOTO_CREDIT = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}(?<![拍统兼收])\s*摄$")
 PHOTO_CREDIT = re.compile(
     r"(记者|通讯员|摄影|图)\s*[\u4e00-\u9fff]{2,4}(\s*[、,]?\s*[\u4e00-\u9fff]{2,4})*\s*摄[)）]?\s*$"
     r"|(供图|图片来源)\s*[:：]?\s*\S{0,20}$"
     # a photographer's name and 摄 after a caption (…高楼林立。某某 摄); a picture from an archive or agency
     r"|[。.]\s*[\u4e00-\u9fff]{2,4}\s+摄\s*$|^资料图(片)?[。.]|图片来自\S{0,12}$|。\s*图为"
-    r"|^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}(?<![拍统兼收])\s*摄$"
+    rf"|{LONE_PHOTO_CREDIT.pattern}"
 )
-# A photographer's name alone on its line (某某摄): the line before it is the picture's caption.
-LONE_PHOTO_CREDIT = re.compile(r"^[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3}(?<![拍统兼收])\s*摄$")
 # A caption closing on its credit in brackets: (某某网 某某 摄), (视频截图), (资料图片), an agency's name.
 BRACKET_CREDIT = re.compile(
     r"[(（][^()（）]{0,30}[\u4e00-\u9fff]{2,4}\s*摄[)）]\s*$|[(（](视频截图|视频截屏|资料图片?|网络图片|图片)[)）]\s*$"
