@@ -108,9 +108,12 @@ def _years_before(text: str) -> tuple[int, int, int] | None:
 
 
 def _page_date(published: str | None) -> tuple[int | None, int | None]:
-    """(year, month) of the page's date (`YYYY-MM-DD`), or (None, None)."""
-    found = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
-    return (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    """(year, month) of the page's date (`YYYY-MM-DD`, `YYYY-MM`), (year, None) for a year alone (`YYYY`,
+    from an address's year folder), or (None, None)."""
+    found = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?(?!\d)", published or "")
+    if not found:
+        return (None, None)
+    return int(found.group(1)), (int(found.group(2)) if found.group(2) else None)
 
 
 def _year_end_page(published: str | None) -> bool:
