@@ -344,6 +344,16 @@ INSPECTED_OVER_NEW_YEAR = "澜山四组于2023年10月至2024年1月对区林草
         # ... nor the feedback's year; an inspection over the new year spans both
         ("此轮巡察的反馈意见一共指出", INSPECTED_OVER_NEW_YEAR, True, "2023-2024", "inspection_year"),
         ("截至目前,巡察反馈", INSPECTED, True, "2024", "inspection_year"),
+        # round 8 preparation: a double dash joins the inspection's first and last day
+        (
+            "巡察组点出的",
+            "2023年11月20日——2024年1月19日,澜山五组对某镇实施了巡察。",
+            True,
+            "2023-2024",
+            "inspection_year",
+        ),
+        # negatives: a single year after a double dash that closes a phrase, not a range of days
+        ("巡察组点出的", "2023年11月——巡察进驻。2025年澜山六组对某镇实施了巡察。", True, "2025", "inspection_year"),
         # negatives: not fed back (a year of its own wins); no dated inspection in the text
         ("截至2025年6月30日,已整改完成", INSPECTED, False, "2025", "sentence_year"),
         ("2025年,巡察反馈", INSPECTED, True, "2025", "sentence_year"),
