@@ -1458,3 +1458,28 @@ def test_extract_jiang_marking_the_problems_refined_after_a_comma_is_no_plan() -
     assert not _future_jiang("某局将巡察指出的3个方面问题,细化分解为")
     # negative: 将 as "will" before a later comma stays a plan
     assert _future_jiang("明年市委将对5个县开展巡察,")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 存在N大…问题: after 存在, 大 is the measure word of the problems
+        ("经查,该所存在三大突出问题,已逐项销号", [("problems_found", 3)]),
+        ("巡察发现该中心存在四大问题:一是制度不全", [("problems_found", 4)]),
+        # negatives: a slogan with 大, a quoted name between, groups of problems, no 存在 before
+        ("全体党员要树牢四大意识,落实整改责任", []),
+        ("该局落实“五大任务”方面存在问题", []),
+        ("该镇存在“五大任务”落实不力问题", []),
+        ("全县四大班子的负责同志出席", []),
+        # people a course reached: the training named before, 覆盖…N人次 after
+        ("巡察办当年办了两期业务培训,累计覆盖学员150人次", [("people_trained", 150)]),
+        ("市委巡察办举办业务轮训3期,覆盖全市巡察干部260人", [("people_trained", 260)]),
+        # negative: a reach with no training named
+        ("开展政策宣讲活动8场,覆盖人数达600人次", []),
+    ],
+)
+def test_extract_round_8_preparation_problems_by_da_and_training_reach(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
