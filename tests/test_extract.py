@@ -1483,3 +1483,19 @@ def test_extract_round_8_preparation_problems_by_da_and_training_reach(
 ) -> None:
     assert records(sentence) == expected
 
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a bracket that does not close in the clause is no part of the noun before it (a line cut inside it)
+        ("截至3月5日,巡察反馈的38个具体问题(根", [("problems_found", 38)]),
+        ("截至3月5日,巡察反馈的38个具体问题(其中,已整改30个)", [("problems_found", 38), ("problems_resolved", 30)]),
+        # negatives: a closed gloss stays in the noun; a bracket of counts still opens a breakdown
+        ("联动巡察42个(社区)村党组织", [("villages_inspected", 42)]),
+        ("发现问题15个(其中作风问题6个)", [("problems_found", 15), ("problems_found", 6)]),
+    ],
+)
+def test_extract_round_8_preparation_noun_before_an_unclosed_bracket(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

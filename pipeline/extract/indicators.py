@@ -310,6 +310,9 @@ def noun_class(phrase: str) -> str | None:
     return head.lastgroup
 
 
+UNCLOSED_BRACKET = re.compile(r"[(（][^()（）]*$")
+
+
 def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     """The counted noun after the measure word: up to a separator, a cue verb or another number
     (a separator inside brackets, as in 县(市、区), does not end it)."""
@@ -320,6 +323,11 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         return ""
     if re.match(r"(全部)?(整改|解决|办结)(完毕|到位|完成)", tail):
         return ""  # 已有14项整改完毕: said done, the noun is elided
+    unclosed = UNCLOSED_BRACKET.search(tail)
+    if unclosed and noun_class(_noun_prefix(tail[: unclosed.start()].strip()) or "-"):
+        # 指出的12项问题(含: a bracket that does not close in the clause (a line cut inside it, or a breakdown
+        # running over commas) is no part of the noun before it
+        tail = tail[: unclosed.start()]
     modifier = INSPECTED_MODIFIER.match(tail)
     if modifier:
         # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
