@@ -1499,3 +1499,18 @@ def test_extract_round_8_preparation_noun_before_an_unclosed_bracket(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a list of modifiers inside a bracket left open after an unknown noun: no count, and no error
+        ("对8个某某(市、区开展巡察", []),
+        # negative: a list of modifiers sharing the head noun at its end still gives that noun
+        ("巡察近200个地方、部门和单位党组织", [("orgs_inspected", 200)]),
+    ],
+)
+def test_extract_round_8_preparation_modifier_list_inside_an_open_bracket(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

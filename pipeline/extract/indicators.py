@@ -375,8 +375,9 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         # 近200个地方、部门和单位党组织: a list of modifiers shares the head noun at its end.
         items = re.split(rf"[{ENUM_SEPARATORS}]", re.split(r"[\dXx×]", tail, maxsplit=1)[0])
         last = _noun_prefix(items[-1]) if len(items) > 1 else ""
-        if last and noun_class(last):
-            return tail[: tail.index(last, stop) + len(last)]
+        at = tail.find(last, stop) if last and noun_class(last) else -1
+        if at >= 0:  # (not found when the list stands inside a bracket left open before the stop)
+            return tail[: at + len(last)]
     return noun
 
 
