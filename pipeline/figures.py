@@ -58,7 +58,7 @@ YEAR_RULES = (
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
 # A year as a year (2025年, 2025-2026年), never a number such as 2025个.
 YEAR_MENTION = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:年|[-—–~至到]\s*(?:19|20)\d\d\s*年))")
-YEAR_JOIN = re.compile(r"^\s*年?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?\s*(?:、|和|及|与|至|到|—|–|-|~|，|,)\s*$")
+YEAR_JOIN = re.compile(r"^\s*年?\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?\s*(?:、|和|及|与|至|到|—{1,2}|–|-|~|，|,)\s*$")
 SINCE = re.compile(r"^\s*年?[^，,。；;]{0,12}?以来")
 # Back-references: the figure points at something already counted.
 BACK_REFERENCE = re.compile(r"(?:这|上述|前述|以上|该|这些|此)\s*(?:[\d.]+|[一二三四五六七八九十百千万两]+)?\s*$")
@@ -108,9 +108,12 @@ def _years_before(text: str) -> tuple[int, int, int] | None:
 
 
 def _page_date(published: str | None) -> tuple[int | None, int | None]:
-    """(year, month) of the page's date (`YYYY-MM-DD`), or (None, None)."""
-    found = re.match(r"((?:19|20)\d\d)-(\d\d)", published or "")
-    return (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    """(year, month) of the page's date (`YYYY-MM-DD`, `YYYY-MM`), (year, None) for a year alone (`YYYY`,
+    from an address's year folder), or (None, None)."""
+    found = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?(?!\d)", published or "")
+    if not found:
+        return (None, None)
+    return int(found.group(1)), (int(found.group(2)) if found.group(2) else None)
 
 
 def _year_end_page(published: str | None) -> bool:

@@ -483,6 +483,7 @@ URL_DATES = (
     re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
     re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/)"),
     re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])(?=/)"),  # /201902/21/
+    re.compile(r"/((?:19|20)\d\d)/[A-Za-z][A-Za-z_]*_(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/)"),  # /2017/news_0812/
 )
 
 
@@ -493,9 +494,15 @@ URL_MONTHS = (
 )
 
 
+# A year alone as a whole folder of the path (/html/2025/): the page is dated to its year (YYYY); not a year
+# inside a longer name (/2025abc/, /a2025/) nor the host's digits.
+URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?=/)")
+
+
 def published_from_url(url: str | None) -> str | None:
-    """The date a page's address gives (YYYY-MM-DD, or YYYY-MM when it names the month alone), for a
-    page whose text gives none; None when the address has no date (a year alone, digits of the host)."""
+    """The date a page's address gives (YYYY-MM-DD, YYYY-MM when it names the month alone, YYYY when it
+    names a year alone as a folder), for a page whose text gives none; None when the address has no date
+    (digits of the host, a number in a file name)."""
     if not url:
         return None
     path = re.sub(r"^[a-z]+://[^/]+", "", url)  # the host name's digits are no date
@@ -507,6 +514,8 @@ def published_from_url(url: str | None) -> str | None:
     for pattern in URL_MONTHS:
         if month_only := pattern.search(path):
             return f"{month_only.group(1)}-{int(month_only.group(2)):02d}"
+    if year_only := URL_YEAR.search(path):
+        return year_only.group(1)
     return None
 
 

@@ -1458,3 +1458,59 @@ def test_extract_jiang_marking_the_problems_refined_after_a_comma_is_no_plan() -
     assert not _future_jiang("某局将巡察指出的3个方面问题,细化分解为")
     # negative: 将 as "will" before a later comma stays a plan
     assert _future_jiang("明年市委将对5个县开展巡察,")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 存在N大…问题: after 存在, 大 is the measure word of the problems
+        ("经查,该所存在三大突出问题,已逐项销号", [("problems_found", 3)]),
+        ("巡察发现该中心存在四大问题:一是制度不全", [("problems_found", 4)]),
+        # negatives: a slogan with 大, a quoted name between, groups of problems, no 存在 before
+        ("全体党员要树牢四大意识,落实整改责任", []),
+        ("该局落实“五大任务”方面存在问题", []),
+        ("该镇存在“五大任务”落实不力问题", []),
+        ("全县四大班子的负责同志出席", []),
+        # people a course reached: the training named before, 覆盖…N人次 after
+        ("巡察办当年办了两期业务培训,累计覆盖学员150人次", [("people_trained", 150)]),
+        ("市委巡察办举办业务轮训3期,覆盖全市巡察干部260人", [("people_trained", 260)]),
+        # negative: a reach with no training named
+        ("开展政策宣讲活动8场,覆盖人数达600人次", []),
+    ],
+)
+def test_extract_round_8_preparation_problems_by_da_and_training_reach(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a bracket that does not close in the clause is no part of the noun before it (a line cut inside it)
+        ("截至3月5日,巡察反馈的38个具体问题(根", [("problems_found", 38)]),
+        ("截至3月5日,巡察反馈的38个具体问题(其中,已整改30个)", [("problems_found", 38), ("problems_resolved", 30)]),
+        # negatives: a closed gloss stays in the noun; a bracket of counts still opens a breakdown
+        ("联动巡察42个(社区)村党组织", [("villages_inspected", 42)]),
+        ("发现问题15个(其中作风问题6个)", [("problems_found", 15), ("problems_found", 6)]),
+    ],
+)
+def test_extract_round_8_preparation_noun_before_an_unclosed_bracket(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a list of modifiers inside a bracket left open after an unknown noun: no count, and no error
+        ("对8个某某(市、区开展巡察", []),
+        # negative: a list of modifiers sharing the head noun at its end still gives that noun
+        ("巡察近200个地方、部门和单位党组织", [("orgs_inspected", 200)]),
+    ],
+)
+def test_extract_round_8_preparation_modifier_list_inside_an_open_bracket(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

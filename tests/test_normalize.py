@@ -716,8 +716,18 @@ def test_normalize_a_run_of_field_work_captions_is_dropped() -> None:
         ("https://m.example.cn/china/202112/31-7700123.html", "2021-12"),
         ("https://example.cn/dangke/2022/11/11872.html", "2022-11"),
         ("https://example.cn/htmlnews/2017/6/100551.shtm", "2017-06"),
-        # no date: a year alone, digits of the host, nothing
-        ("http://example.cn/html/2018/news_12/10010.html", None),
+        # a year folder with a channel's month and day after it (round 8 preparation)
+        ("http://example.cn/html/2017/xunshi_0812/10010.html", "2017-08-12"),
+        ("http://example.cn/html/2025/bj_xc_1031/10010.html", "2025-10-31"),
+        # a year alone as a whole folder dates the page to its year (round 8 preparation)
+        ("http://example.cn/html/2018/news_12/10010.html", "2018"),
+        ("http://example.cn/html/2018/news_1399/10010.html", "2018"),
+        ("https://example.cn/xwzx/2025/", "2025"),
+        # no date: a year inside a longer folder or file name, digits of the host, nothing
+        ("http://example.cn/html/a2018/10010.html", None),
+        ("http://example.cn/html/2018abc/10010.html", None),
+        ("http://example.cn/news/2018.html", None),
+        ("http://example.cn/html/12018/10010.html", None),
         ("http://10.20.100.15/static/page.php?id=79.html", None),
         ("http://20160711.example.cn/news.html", None),
         (None, None),

@@ -344,6 +344,16 @@ INSPECTED_OVER_NEW_YEAR = "澜山四组于2023年10月至2024年1月对区林草
         # ... nor the feedback's year; an inspection over the new year spans both
         ("此轮巡察的反馈意见一共指出", INSPECTED_OVER_NEW_YEAR, True, "2023-2024", "inspection_year"),
         ("截至目前,巡察反馈", INSPECTED, True, "2024", "inspection_year"),
+        # round 8 preparation: a double dash joins the inspection's first and last day
+        (
+            "巡察组点出的",
+            "2023年11月20日——2024年1月19日,澜山五组对某镇实施了巡察。",
+            True,
+            "2023-2024",
+            "inspection_year",
+        ),
+        # negatives: a single year after a double dash that closes a phrase, not a range of days
+        ("巡察组点出的", "2023年11月——巡察进驻。2025年澜山六组对某镇实施了巡察。", True, "2025", "inspection_year"),
         # negatives: not fed back (a year of its own wins); no dated inspection in the text
         ("截至2025年6月30日,已整改完成", INSPECTED, False, "2025", "sentence_year"),
         ("2025年,巡察反馈", INSPECTED, True, "2025", "sentence_year"),
@@ -404,6 +414,10 @@ def test_resolve_year_of_counts_since_a_year_up_to_a_cut_off(
         # negatives: a tally over many units; an undated page
         ("截至目前,各单位共完善制度", INSPECTED, "2025-11-20", "", "to_date"),
         ("截至目前,已改完问题", INSPECTED, "", "", "to_date"),
+        # round 8 preparation: on an undated page a rectification result takes the last year named before it
+        ("建立健全制度", INSPECTED, "", "2025", "document_year"),
+        # a page dated by its address's year alone: up to that year, with no year-end shift (no month known)
+        ("建立健全制度", INSPECTED, "2026", "2025-2026", "rectification_to_date"),
     ],
 )
 def test_resolve_year_of_rectification_results_as_of_the_page(
@@ -411,6 +425,17 @@ def test_resolve_year_of_rectification_results_as_of_the_page(
 ) -> None:
     year = resolve_year(prefix, "", "", "", published, None, before_in_document, rectification_result=True)
     assert (year.label, year.rule) == (label, rule)
+
+
+def test_resolve_year_round_8_undated_page_and_year_only_date_negatives() -> None:
+    # negative: a figure that is no rectification result on an undated page: the same year named before it
+    year = resolve_year("发现问题", "", "", "", "", None, INSPECTED)
+    assert (year.label, year.rule) == ("2025", "document_year")
+    # a page dated by its year alone is no page of January or February: no shift to the year before
+    year = resolve_year("发现问题", "", "", "", "2026", None)
+    assert (year.label, year.rule) == ("2026", "published_year")
+    year = resolve_year("发现问题", "", "", "", "2026-02", None)
+    assert (year.label, year.rule) == ("2025", "published_year")
 
 
 def test_resolve_year_leaves_out_a_later_target_year_and_a_latest_year_named_in_passing() -> None:

@@ -197,6 +197,10 @@ SHARE_OF_TOTAL = re.compile(r"[、，,]?占[^，,。；;\d]{0,6}(总数|总量)�
 INSPECTED_NOUN = re.compile(r"(巡视|巡察)点$|被(巡视|巡察)(单位|对象|党组织)$")
 # 给予N人党纪处分: the people a sanction is given to (not a commendation or aid).
 GIVEN_TO_PEOPLE = re.compile(r"给予$")
+# People a course reached: a training named earlier in the sentence, then 覆盖(人数)达N人次 in a later clause.
+TRAINING_REACH = re.compile(
+    r"(培训|轮训|调训|集训)[^。；;]{0,30}[，,]\s*(共|累计)?覆盖[^，,。；;\d]{0,10}?(达到|达|共|为)?$"
+)
 NOT_SANCTION_AFTER = re.compile(r"^[^，,。；;]{0,8}(表彰|奖励|补贴|帮扶|慰问|救助|培训)")
 FOUND_AND_RESOLVED = re.compile(r"发现(并|和|及)(推动|督促|促进)?(解决|整改|纠治|纠正|整治)")
 # 发现并督促被巡视单位认真履职,立行立改有关事项50余件: found, then urged on, the fixing in the figure's clause.
@@ -306,6 +310,9 @@ def noun_class(phrase: str) -> str | None:
     return head.lastgroup
 
 
+UNCLOSED_BRACKET = re.compile(r"[(（][^()（）]*$")
+
+
 def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
     """The counted noun after the measure word: up to a separator, a cue verb or another number
     (a separator inside brackets, as in 县(市、区), does not end it)."""
@@ -316,6 +323,11 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         return ""
     if re.match(r"(全部)?(整改|解决|办结)(完毕|到位|完成)", tail):
         return ""  # 已有14项整改完毕: said done, the noun is elided
+    unclosed = UNCLOSED_BRACKET.search(tail)
+    if unclosed and noun_class(_noun_prefix(tail[: unclosed.start()].strip()) or "-"):
+        # 指出的12项问题(含: a bracket that does not close in the clause (a line cut inside it, or a breakdown
+        # running over commas) is no part of the noun before it
+        tail = tail[: unclosed.start()]
     modifier = INSPECTED_MODIFIER.match(tail)
     if modifier:
         # 40家被巡察单位党组织, 40个已巡察过的村(社区): the modifier says what was done to the noun.
@@ -363,8 +375,9 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         # 近200个地方、部门和单位党组织: a list of modifiers shares the head noun at its end.
         items = re.split(rf"[{ENUM_SEPARATORS}]", re.split(r"[\dXx×]", tail, maxsplit=1)[0])
         last = _noun_prefix(items[-1]) if len(items) > 1 else ""
-        if last and noun_class(last):
-            return tail[: tail.index(last, stop) + len(last)]
+        at = tail.find(last, stop) if last and noun_class(last) else -1
+        if at >= 0:  # (not found when the list stands inside a bracket left open before the stop)
+            return tail[: at + len(last)]
     return noun
 
 
@@ -828,6 +841,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         # it does before a list of problems closed by 等 (发现A不强、B薄弱,C不到位等方面问题199条).
         cues = _cues_left(sentence, _sentence_bounds(sentence, q.start, q.end)[0], q.start)
     people = q.unit in PEOPLE_UNITS
+    if people and TRAINING_REACH.search(before_text):
+        return Seen(q, "people_trained", "人员", "train")  # 办了三期业务轮训,累计覆盖学员90人次: the course's reach
     if people and GIVEN_TO_PEOPLE.search(before_text) and not NOT_SANCTION_AFTER.match(sentence[q.end :]):
         return Seen(q, "people_held_accountable", noun, "account")  # 给予10人党纪处分 (the text may be cut after 人)
     left_cue = _governing_cue(cues, noun_cls, people, sentence, q.start)

@@ -141,6 +141,17 @@ def _unit_at(text: str, pos: int) -> str:
     return ""
 
 
+# 存在三大突出问题: after 存在, a numeral with 大 before a noun of problems counts the problems (大 is the
+# measure word). Not 四大意识 or “五大任务” (no 存在 before, no 问题 after, or a quoted name between) and
+# not 三大类问题 (groups of problems, typed as groups elsewhere).
+PROBLEMS_BY_DA = re.compile(r"大(?![类方面])[\u4e00-\u9fff]{0,6}?问题")
+EXISTS_BEFORE = re.compile(r"存在(着|了)?$")
+
+
+def _problems_by_da(sentence: str, a: int, pos: int) -> bool:
+    return bool(PROBLEMS_BY_DA.match(sentence, pos) and EXISTS_BEFORE.search(sentence, 0, a))
+
+
 def find_quantities(sentence: str) -> list[Quantity]:
     """All quantities in a sentence, left to right. A Chinese numeral counts only with a unit."""
     out: list[Quantity] = []
@@ -180,6 +191,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 qualifier, pos = q, pos + len(word)
                 break
         unit = "%" if percent_words is not None else _unit_at(sentence, pos)
+        if not unit and percent_words is None and not masked and _problems_by_da(sentence, a, pos):
+            unit = "大"
         if not unit and not is_chinese and sentence[pos : pos + 1] == " " and _unit_at(sentence, pos + 1):
             pos += 1  # 4 家 (a space left between figure and measure word)
             unit = _unit_at(sentence, pos)
