@@ -9,11 +9,13 @@ dtypes and values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # What pandas infers for a column of Python strings (pandas 3: the Arrow-backed "str" dtype with
 # NaN for missing values; object on pandas 2 without `future.infer_string`).
@@ -40,3 +42,17 @@ def frame(columns: Mapping[str, Sequence[Any]], order: Sequence[str]) -> pd.Data
     if not columns[order[0]]:
         return pd.DataFrame([], columns=list(order))
     return pd.DataFrame({c: column_array(columns[c]) for c in order}, copy=False)
+
+
+def isin(column: pd.Series, values: Collection[Any]) -> np.ndarray:
+    """`column.isin(values)` as a boolean array. On pandas 3's Arrow-backed string columns pandas
+    makes an Arrow scalar of every value asked for (the 40 look-ups of a one-report refresh at
+    10,000 bench reports took 0.3 s); Arrow's `is_in` over the column's buffers takes a tenth."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        arrow = pa.array(column.array)
+        if isinstance(values, pd.Series | pd.Index) and values.dtype == column.dtype:
+            wanted = pa.array(values.array)
+        else:
+            wanted = pa.array([v for v in values if isinstance(v, str)], arrow.type)
+        return np.asarray(pc.is_in(arrow, value_set=wanted.cast(arrow.type)).to_numpy(zero_copy_only=False), bool)
+    return np.asarray(column.isin(values), bool)

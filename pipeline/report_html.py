@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import store
+from pipeline.frames import isin
 from pipeline.names import THEME_NAMES
 
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
@@ -192,9 +193,9 @@ def evidence_view(tables: dict[str, pd.DataFrame]) -> str:
         return "<p>(no figures)</p>"
     shown = figures.head(MAX_EVIDENCE)
     docs = evidence_documents(figures)  # index only the shown documents' rows, not the whole corpus's
-    ind = indicators[indicators.doc_id.isin(docs)].set_index(["doc_id", "raw_start", "raw_end", "indicator"])
+    ind = indicators[isin(indicators.doc_id, docs)].set_index(["doc_id", "raw_start", "raw_end", "indicator"])
     text = (
-        passages[passages.doc_id.isin(docs)].set_index(["doc_id", "passage_id"]).text
+        passages[isin(passages.doc_id, docs)].set_index(["doc_id", "passage_id"]).text
         if len(passages)
         else pd.Series(dtype=object)
     )

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.frames import isin
 from pipeline.names import INDICATOR_NAMES
 
 # --- region and date columns ---------------------------------------------------------------------
@@ -179,7 +180,7 @@ def group_reports(
     # order (sorting 2.5 million rows took 0.5 s of every publish at 10,000 bench reports).
     samples = pd.DataFrame({"doc_id": pd.Categorical.from_codes(codes, categories=present), "sample": values})
     steady = kept - relook
-    edges = previous.edges[previous.edges.a.isin(steady) & previous.edges.b.isin(steady)]
+    edges = previous.edges[isin(previous.edges.a, steady) & isin(previous.edges.b, steady)]
     # Union-find over the documents' positions in `present`.
     parent = list(range(len(present)))
 
@@ -270,7 +271,7 @@ def _groups(
     report_of = dict(zip(before.doc_id, before.report_id, strict=True)) if len(before) else {}
     old_sizes = before.report_id.value_counts().to_dict() if len(before) else {}
     known = (
-        before[~before.doc_id.isin(fresh)].set_index("doc_id") if len(before) else pd.DataFrame(columns=GROUP_COLUMNS)
+        before[~isin(before.doc_id, fresh)].set_index("doc_id") if len(before) else pd.DataFrame(columns=GROUP_COLUMNS)
     )
     unchanged: list[str] = []
     rows: dict[str, list[object]] = {c: [] for c in GROUP_COLUMNS}
@@ -303,7 +304,7 @@ def _groups(
             rows["n_versions"].append(len(group))
             rows["containment"].append(measured[d] if d in measured else _containment(exact[d], exact[main]))
             rows["n_shingles"].append(size[d])
-    parts = [df for df in (before[before.doc_id.isin(unchanged)], pd.DataFrame(rows)) if len(df)]
+    parts = [df for df in (before[isin(before.doc_id, unchanged)], pd.DataFrame(rows)) if len(df)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=GROUP_COLUMNS)
     return table.sort_values("doc_id").reset_index(drop=True)
 

@@ -339,3 +339,22 @@ def test_publish_figure_changes_leave_out_unchanged_documents_only(
     fast = figure_changes(_figure_rows(*before), _figure_rows(*after), lineage, unchanged)
     pd.testing.assert_frame_equal(fast, full, check_dtype=False, check_index_type=False)
     assert sorted(zip(fast.change, fast.doc_id, strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        (["a", "b", None, "c"], {"a", "c"}),  # a missing id is never in the set
+        (["a", "b", None, "c"], set()),
+        (["a", "b"], pd.Series(["b", "x"])),  # the ids of another table's column
+        (["a", "b"], ["b", 1, None]),  # values that are not strings match nothing
+        ([1, 2, 3], {2}),  # not a string column: pandas' own isin
+        ([], {"a"}),
+    ],
+)
+def test_publish_isin_equals_pandas_isin(column: list[object], values: object) -> None:
+    from pipeline.frames import isin
+
+    series = pd.Series(column, dtype=None if column else "str")
+    expected = series.isin(values).to_numpy()  # type: ignore[arg-type]
+    assert isin(series, values).tolist() == expected.tolist()
