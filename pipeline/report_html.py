@@ -193,16 +193,22 @@ def evidence_view(tables: dict[str, pd.DataFrame]) -> str:
         return "<p>(no figures)</p>"
     shown = figures.head(MAX_EVIDENCE)
     docs = evidence_documents(figures)  # index only the shown documents' rows, not the whole corpus's
-    ind = indicators[isin(indicators.doc_id, docs)].set_index(["doc_id", "raw_start", "raw_end", "indicator"])
-    text = (
-        passages[isin(passages.doc_id, docs)].set_index(["doc_id", "passage_id"]).text
-        if len(passages)
-        else pd.Series(dtype=object)
-    )
+    # Looked up in dicts: a MultiIndex look-up per shown figure took 0.12 s of each publish.
+    ind = indicators[isin(indicators.doc_id, docs)]
+    mention = {
+        (doc_id, start, end, kind): (passage_id, figure)
+        for doc_id, start, end, kind, passage_id, figure in zip(
+            ind.doc_id, ind.raw_start, ind.raw_end, ind.indicator, ind.passage_id, ind.figure, strict=True
+        )
+    }
+    text: dict[tuple[str, int], str] = {}
+    if len(passages):
+        near = passages[isin(passages.doc_id, docs)]
+        text = dict(zip(zip(near.doc_id, near.passage_id, strict=True), near.text, strict=True))
     items = []
     for f in shown.itertuples():
-        row = ind.loc[(f.doc_id, f.raw_start, f.raw_end, f.indicator)]
-        passage = str(text.get((f.doc_id, row.passage_id), f.evidence))
+        passage_id, figure = mention[(f.doc_id, f.raw_start, f.raw_end, f.indicator)]
+        passage = str(text.get((f.doc_id, passage_id), f.evidence))
         where = f.source_url if isinstance(f.source_url, str) and f.source_url else f.source
         value = "X (masked)" if f.masked else f"{f.value:g}"
         flags = " <span class='conflict'>版本数值不一致 conflict</span>" if f.conflict else ""
@@ -210,7 +216,7 @@ def evidence_view(tables: dict[str, pd.DataFrame]) -> str:
             f"<div class='figure' data-figure='{f.figure_id}'><div class='meta'><b>{html.escape(f.indicator_name)}</b> "
             f"{html.escape(value)} · {html.escape(str(f.role))} · {html.escape(str(f.modality))} · "
             f"{html.escape(f.year or '年份不明')} · {html.escape(place_label(f))}{flags}</div>"
-            f"<div class='passage'>{_highlight(passage, str(f.evidence), str(row.figure))}</div>"
+            f"<div class='passage'>{_highlight(passage, str(f.evidence), str(figure))}</div>"
             f"<div class='source'>来源 source: {html.escape(str(where))}"
             + (f" (+{f.n_sources - 1} copies)" if f.n_sources > 1 else "")
             + "</div></div>"
