@@ -311,8 +311,8 @@ def write_text(text: str, target: Path) -> None:
 
 
 def read_json(path: Path) -> Any:
-    """orjson's reading: json.loads took 0.15 s for the manifest and state of 10,000 reports, read
-    by each refresh; orjson a third of that."""
+    """What write_json wrote (orjson reads it as json.loads would; on the 10 MB manifest of 10,000
+    reports 0.08-0.09 s against json's 0.08-0.14 s, most of it building the dicts)."""
     return orjson.loads(path.read_bytes())
 
 
