@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.cues import INCLUDED_IN_NEXT
+
 RESOLVED_COLUMNS = ["role", "parent", "role_rule", "year", "year_start", "year_end", "year_rule"]
 ROLES = ("total", "part", "repeat")
 ROLE_RULES = (
@@ -63,7 +65,6 @@ SINCE = re.compile(r"^\s*年?[^，,。；;]{0,12}?以来")
 # Back-references: the figure points at something already counted.
 BACK_REFERENCE = re.compile(r"(?:这|上述|前述|以上|该|这些|此)\s*(?:[\d.]+|[一二三四五六七八九十百千万两]+)?\s*$")
 BREAKDOWN = re.compile(r"其中|包括|包含|分别是|分别为")
-INCLUDED_IN_NEXT = re.compile(r"包括[^，,。；;]{1,16}在内的")
 THIS_YEAR = re.compile(r"今年|本年|全年|年内|一年来|年初以来|当年|上半年|下半年|前三季度|一季度")
 LAST_YEAR = re.compile(r"去年|上一年|上年")
 NEXT_YEAR = re.compile(r"明年|下一年|来年")

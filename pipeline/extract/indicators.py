@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from pipeline.config import LEXICON_DIR, Segmenter
+from pipeline.cues import INCLUDED_IN_NEXT
 from pipeline.extract.quantities import Quantity, chinese_to_number, find_quantities
 from pipeline.words import domain_tokenizer
 
@@ -1156,7 +1157,7 @@ def _breakdown_cue(sentence: str, clause_start: int, previous: list[Seen]) -> st
         return None
     clause = sentence[clause_start:]
     earlier = sentence[:clause_start]
-    if re.match(r"包括[^，,。；;]{1,16}在内的", clause):
+    if INCLUDED_IN_NEXT.match(clause):
         return None  # 包括3名处级干部在内的41名干部被…: a part of the count that follows, not of the one before
     if (
         BREAKDOWN.match(clause)
