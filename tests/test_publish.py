@@ -358,3 +358,33 @@ def test_publish_isin_equals_pandas_isin(column: list[object], values: object) -
     series = pd.Series(column, dtype=None if column else "str")
     expected = series.isin(values).to_numpy()  # type: ignore[arg-type]
     assert isin(series, values).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 500])
+def test_publish_document_tables_read_by_chunks_equal_one_concatenation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Documents are read CONCAT_CHUNK at a time (memory): the rows, their order and the column
+    types are those of one concatenation, also when a column is empty (null-typed) in a chunk."""
+    from pipeline import store
+
+    layout = store.Layout(tmp_path)
+    frames = {
+        "d1": pd.DataFrame({"doc_id": ["d1"], "value": [1], "note": [None]}),
+        "d2": pd.DataFrame({"doc_id": ["d2", "d2"], "value": [2, 3], "note": [None, None]}),
+        "d3": pd.DataFrame({"doc_id": [], "value": [], "note": []}),
+        "d4": pd.DataFrame({"doc_id": ["d4"], "value": [4], "note": ["a"]}),
+    }
+    for doc_id, rows in frames.items():
+        store.write_document_table(layout, "indicators", doc_id, rows)
+    ids = [*frames, "missing"]
+    whole = pa.concat_tables(
+        [t for t in (store.read_ipc(layout.document_table("indicators", d)) for d in frames) if t.num_rows],
+        promote_options="permissive",
+    )
+    monkeypatch.setattr(store, "CONCAT_CHUNK", chunk)
+    read = store.concat_document_arrow(layout, "indicators", ids)
+    assert read is not None
+    assert read.schema == whole.schema
+    assert read.to_pylist() == whole.to_pylist()
+    assert read.column("value").to_pylist() == [1, 2, 3, 4]
