@@ -388,3 +388,27 @@ def test_publish_document_tables_read_by_chunks_equal_one_concatenation(
     assert read.schema == whole.schema
     assert read.to_pylist() == whole.to_pylist()
     assert read.column("value").to_pylist() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(("n_figures", "listed", "more"), [(3, 3, None), (1000, 1000, None), (1003, 1000, "3")])
+def test_publish_change_report_lists_at_most_max_rows(n_figures: int, listed: int, more: str | None) -> None:
+    """changes.md lists up to MAX_CHANGE_ROWS figures and says how many more are in changes.csv."""
+    from pipeline.publish import MAX_CHANGE_ROWS, change_report_markdown
+
+    assert MAX_CHANGE_ROWS == 1000
+    figures = pd.DataFrame(
+        {
+            "change": "new",
+            "source": [f"r{i}.txt" for i in range(n_figures)],
+            "indicator": "rounds",
+            "value_before": None,
+            "value": 3.0,
+            "evidence": "开展3轮巡察",
+        }
+    )
+    docs = pd.DataFrame({"change": ["added"], "sources": ["r0.txt"], "detail": [""]})
+    md = change_report_markdown("run", docs, figures, pd.DataFrame(columns=["source", "error"]))
+    assert sum(1 for line in md.splitlines() if line.startswith("| new |")) == listed
+    assert ("more in changes.csv" in md) == (more is not None)
+    if more:
+        assert f"… and {more} more in changes.csv" in md
