@@ -328,6 +328,21 @@ def test_train_reads_real_passages_as_evaluate_matches_them(tmp_path: Path) -> N
     training = real_training_rows(real)
     assert set(training.origin) == {"real"} and "test" not in set(training.split)
     assert training.group.nunique() == 1  # one page, one fold group
+    # a page that is one of ../shared/eval's reports is never trained on
+    assert real_training_rows(real, excluded={"z001"}).empty
+
+
+def test_train_leaves_out_the_real_pages_that_are_eval_reports() -> None:
+    from pipeline.train import NOT_FOR_TRAINING, not_for_training
+
+    listed = not_for_training()
+    assert {"i017", "c029"} <= listed
+    sources = {
+        line.split("\t")[0]
+        for path in NOT_FOR_TRAINING.parent.glob("*/sources.tsv")
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]
+    }
+    assert listed <= sources  # every listed page is a real-dev page
 
 
 def test_train_writes_the_model_beside_its_folder_and_renames_it_into_place(tmp_path: Path) -> None:
