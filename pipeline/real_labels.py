@@ -37,6 +37,21 @@ class RealPassages:
     unmatched: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
+def training_rounds(folder: Path = REAL_GOLD_DIR) -> dict[str, list[str]]:
+    """The rounds the theme model is trained on: the rounds of rounds.json that training_rounds.json
+    names (all of them without that file). A round is scored from the day its annotation is done;
+    it is trained on once a model trained with it keeps every own gold set above its floor, so that
+    `make train` gives back the shipped model in the meantime."""
+    rounds_file, chosen_file = folder / "rounds.json", folder / "training_rounds.json"
+    if not rounds_file.exists():
+        return {}
+    rounds: dict[str, list[str]] = json.loads(rounds_file.read_text(encoding="utf-8"))
+    if chosen_file.exists():
+        chosen = set(json.loads(chosen_file.read_text(encoding="utf-8"))["rounds"])
+        rounds = {name: batches for name, batches in rounds.items() if name in chosen}
+    return rounds
+
+
 def open_batches(folder: Path = REAL_GOLD_DIR) -> list[str]:
     """The batches of the rounds listed in rounds.json, in order; batches being annotated for a
     future blind round are not listed there and are never read."""

@@ -48,7 +48,7 @@ from pipeline.classify import (
 )
 from pipeline.config import MODELS_DIR, PROJECT_ROOT
 from pipeline.evaluate import real_dir
-from pipeline.real_labels import REAL_GOLD_DIR, RealPassages, load_real_passages, open_batches
+from pipeline.real_labels import REAL_GOLD_DIR, RealPassages, load_real_passages, training_rounds
 
 LABELS_DIR = PROJECT_ROOT / "corpora" / "labels"
 CONFIG = MODELS_DIR / "themes" / "config.cfg"
@@ -207,8 +207,8 @@ def real_training_rows(real: RealPassages, excluded: set[str] | None = None) -> 
 
 
 def load_real(batches: list[str] | None = None, work: Path = REAL_WORK) -> RealPassages | None:
-    """The open rounds' labeled real passages when their texts are on this machine, else None."""
-    batches = open_batches() if batches is None else batches
+    """The training rounds' labeled real passages when their texts are on this machine, else None."""
+    batches = [b for bs in training_rounds().values() for b in bs] if batches is None else batches
     if not batches or not real_dir().is_dir():
         return None
     real = load_real_passages(batches, work)
@@ -351,10 +351,10 @@ def fit_sklearn(fit: pd.DataFrame, recipe: Recipe = RECIPE) -> SklearnFit:
 
 
 def leave_one_round_out(recipe: Recipe = RECIPE, work: Path = REAL_WORK) -> dict[str, Any]:
-    """Per open round: train on our passages (train + dev) and the other rounds' real passages, score
+    """Per training round: train on our passages (train + dev) and the other rounds' real passages, score
     that round's gold lines as `make evaluate` does (a line whose passage is not kept counts as given
     no label). The rounds' scores pooled are the estimate for the next blind round."""
-    rounds: dict[str, list[str]] = json.loads((REAL_GOLD_DIR / "rounds.json").read_text(encoding="utf-8"))
+    rounds = training_rounds()
     real = load_real([b for bs in rounds.values() for b in bs], work)
     if real is None:
         raise FileNotFoundError(f"no real texts in {real_dir()} (set XUNCHA_REAL_DIR)")

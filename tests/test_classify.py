@@ -400,3 +400,20 @@ def test_classify_spacy_config_keeps_no_temporary_training_paths(tmp_path: Path,
     )
     # The shipped model's: the same bytes whoever trains it, wherever their temporary folder was.
     assert "/tmp" not in (theme_model_dir / "spacy" / "config.cfg").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (None, {"round1": ["a"], "round2": ["b", "c"]}),  # no list: every scored round is trained on
+        (["round1"], {"round1": ["a"]}),  # a round scored blind but not yet trained on
+        ([], {}),
+    ],
+)
+def test_train_reads_the_training_rounds_only(tmp_path: Path, chosen: list[str] | None, expected: object) -> None:
+    from pipeline.real_labels import training_rounds
+
+    (tmp_path / "rounds.json").write_text(json.dumps({"round1": ["a"], "round2": ["b", "c"]}), encoding="utf-8")
+    if chosen is not None:
+        (tmp_path / "training_rounds.json").write_text(json.dumps({"rounds": chosen}), encoding="utf-8")
+    assert training_rounds(tmp_path) == expected
