@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -110,3 +111,38 @@ def load_real_passages(
             rows.append(row)
     out.table = pd.DataFrame(rows, columns=["id", "batch", "doc", "text", "labels"])
     return out
+
+
+def describe(folder: Path = REAL_GOLD_DIR) -> pd.DataFrame:
+    """Per round and for the whole set: pages, sites, traditional share, levels and kinds, and the gold
+    (required figures, theme paragraphs, furniture lines dropped), read from the committed files only
+    (the README's description of the set; `python -m pipeline.real_labels`)."""
+    rounds: dict[str, list[str]] = json.loads((folder / "rounds.json").read_text(encoding="utf-8"))
+    rows = []
+    for name, batches in [*rounds.items(), ("all", [b for bs in rounds.values() for b in bs])]:
+        sources = pd.concat([pd.read_csv(folder / b / "sources.tsv", sep="\t", dtype=str) for b in batches])
+
+        def jsonl(kind: str, batches: list[str] = batches) -> list[dict[str, Any]]:
+            lines = [line for b in batches for line in (folder / b / f"{kind}.jsonl").read_text("utf-8").splitlines()]
+            return [json.loads(line) for line in lines if line.strip()]
+
+        rows.append(
+            {
+                "round": name,
+                "batches": ", ".join(batches),
+                "pages": len(sources),
+                "sites": sources.host.nunique(),
+                "traditional": round(float((sources.script == "traditional").mean()), 2),
+                "levels": sources.level.value_counts().to_dict(),
+                "kinds": sources.kind.value_counts().to_dict(),
+                "required_figures": sum(1 for r in jsonl("indicators") if not r.get("optional")),
+                "paragraphs": len(jsonl("themes")),
+                "furniture_lines": sum(len(r["drop_lines"]) for r in jsonl("furniture")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":
+    with pd.option_context("display.max_colwidth", 200, "display.width", 250):
+        print(describe().to_string(index=False))

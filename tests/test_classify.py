@@ -417,3 +417,29 @@ def test_train_reads_the_training_rounds_only(tmp_path: Path, chosen: list[str] 
     if chosen is not None:
         (tmp_path / "training_rounds.json").write_text(json.dumps({"rounds": chosen}), encoding="utf-8")
     assert training_rounds(tmp_path) == expected
+
+
+def test_real_labels_describe_counts_pages_sites_and_gold(tmp_path: Path) -> None:
+    from pipeline.real_labels import describe
+
+    (tmp_path / "rounds.json").write_text(json.dumps({"round1": ["a"]}), encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "sources.tsv").write_text(
+        "doc\turl\thost\tlevel\tkind\tscript\ttitle\tsha256\n"
+        "a001\thttps://x.org/1\tx.org\tcounty\tnews\ttraditional\tone\t0\n"
+        "a002\thttps://x.org/2\tx.org\tcity\tnews\tsimplified\ttwo\t0\n",
+        encoding="utf-8",
+    )
+    records = {
+        "indicators": [{"doc": "a001"}, {"doc": "a001", "optional": True}],
+        "themes": [{"doc": "a001", "line": 1, "labels": []}],
+        "furniture": [{"doc": "a001", "drop_lines": [0, 3], "keep_lines": [1]}, {"doc": "a002", "drop_lines": []}],
+    }
+    for kind, rows in records.items():
+        (tmp_path / "a" / f"{kind}.jsonl").write_text("\n".join(map(json.dumps, rows)) + "\n", encoding="utf-8")
+    table = describe(tmp_path).set_index("round")
+    assert list(table.index) == ["round1", "all"]
+    row = table.loc["all"]
+    assert (row.pages, row.sites, row.traditional) == (2, 1, 0.5)
+    assert (row.required_figures, row.paragraphs, row.furniture_lines) == (1, 1, 2)
+    assert row.levels == {"county": 1, "city": 1}
