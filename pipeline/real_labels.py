@@ -53,16 +53,6 @@ def training_rounds(folder: Path = REAL_GOLD_DIR) -> dict[str, list[str]]:
     return rounds
 
 
-def open_batches(folder: Path = REAL_GOLD_DIR) -> list[str]:
-    """The batches of the rounds listed in rounds.json, in order; batches being annotated for a
-    future blind round are not listed there and are never read."""
-    rounds_file = folder / "rounds.json"
-    if not rounds_file.exists():
-        return []
-    rounds: dict[str, list[str]] = json.loads(rounds_file.read_text(encoding="utf-8"))
-    return [b for batches in rounds.values() for b in batches]
-
-
 def load_real_passages(
     batches: list[str], work: Path, folder: Path = REAL_GOLD_DIR, texts: Path | None = None
 ) -> RealPassages:

@@ -289,7 +289,7 @@ def test_classify_folds_converter_debris_before_scoring() -> None:
 def test_train_reads_real_passages_as_evaluate_matches_them(tmp_path: Path) -> None:
     import hashlib
 
-    from pipeline.real_labels import load_real_passages, open_batches
+    from pipeline.real_labels import load_real_passages, training_rounds
     from pipeline.train import real_training_rows
 
     gold, texts = tmp_path / "real-dev", tmp_path / "texts"
@@ -315,8 +315,8 @@ def test_train_reads_real_passages_as_evaluate_matches_them(tmp_path: Path) -> N
         encoding="utf-8",
     )
 
-    assert open_batches(gold) == ["z"]
-    real = load_real_passages(open_batches(gold), tmp_path / "work", gold, texts)
+    assert training_rounds(gold) == {"round1": ["z"]}  # batch y, being annotated, is not listed
+    real = load_real_passages(["z"], tmp_path / "work", gold, texts)
     # The page whose bytes differ from its digest is left out and named.
     assert set(real.table.doc) == {"z001"} and any("z002" in p for p in real.problems)
     # Each gold line gets the pipeline's passage text (normalized), as the classifier will see it.
