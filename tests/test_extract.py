@@ -1514,3 +1514,79 @@ def test_extract_round_8_preparation_modifier_list_inside_an_open_bracket(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a verb before 类 names a kind of problem: the verb before the list counts (found)
+        (
+            "某镇共发现整改类问题30件、制度建设类问题12件、线索移送类问题5件",
+            [("problems_found", 30), ("problems_found", 12), ("problems_found", 5)],
+        ),
+        # negatives: a verb with no 类 after it still governs; groups counted by 类 give nothing
+        ("共整改问题30件", [("problems_resolved", 30)]),
+        ("发现3类问题", []),
+        # points of advice alone, after an inspection team or its feedback
+        ("巡察组组长在反馈会上提出四点意见", [("suggestions_issued", 4)]),
+        ("巡视组提出三点整改意见:一是", [("suggestions_issued", 3)]),
+        # negatives: a leader's points at a mobilisation meeting; 点 that counts no advice
+        ("他介绍了巡察的目的,并提出三点意见:一是要", []),
+        ("书记就如何开展巡察工作提出三点意见:一是", []),
+        ("巡察组提出两点要求", []),
+        # the second and third forms of discipline are sanctions
+        ("运用第二种形态处理3人、第三种形态处理4人", [("people_held_accountable", 3), ("people_held_accountable", 4)]),
+        # negative: 处理 of matters is no sanction
+        ("妥善处理信访件12件", []),
+    ],
+)
+def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a bare party body after named towns or villages closed by 等 belongs to them
+        (
+            "对甲镇等3个党委和乙村等40个村(社区)党组织开展常规巡察",
+            [("townships_inspected", 3), ("villages_inspected", 40)],
+        ),
+        ("区委巡察组将对甲镇、乙镇、丙镇等5家单位的党组织开展巡察", [("townships_inspected", 5)]),
+        # negatives: named bureaus keep units; a bare body with no names before it stays a unit
+        ("对甲局、乙局等6家单位开展巡察", [("orgs_inspected", 6)]),
+        ("对7个党委开展巡察", [("orgs_inspected", 7)]),
+        # a quoted mode of inspection ending in 巡 closes the 对 frame
+        (
+            "派出4个巡察组对甲乡等3个乡镇及所辖的50个村(社区)开展“乡村同步巡”",
+            [("townships_inspected", 3), ("villages_inspected", 50)],
+        ),
+        # negative: a quoted name of a meeting is no inspection
+        ("召开“三级联巡”动员会2次", []),
+        # 就… after places says what the inspection is about
+        ("该市对甲、乙、丙3个县市就扶贫问题开展专项巡察", [("orgs_inspected", 3)]),
+        ("对6个就业服务中心开展巡察", [("orgs_inspected", 6)]),
+        # lexicon: 村社 are villages, 指挥部 units; 下达 issues suggestions
+        ("对60个村社开展了巡察", [("villages_inspected", 60)]),
+        ("完成对5个临时指挥部的专项巡察", [("orgs_inspected", 5)]),
+        ("共下达整改建议书12份", [("suggestions_issued", 12)]),
+        ("共下达任务12项", []),
+        # 的一轮: one pass over the units, no count of rounds
+        ("将在三年内完成对全部村的一轮巡察", []),
+        ("开展了一轮巡察", [("rounds", 1)]),
+        # units that explore inspections of their own are its agents
+        ("已有60多家省直机关探索开展巡视", []),
+        ("对60多家省直机关开展巡视", [("orgs_inspected", 60)]),
+        # problems fed back, then their done part: the fed-back count is found
+        (
+            "截至目前,巡察反馈的8个方面30个具体问题中,25个问题已完成整改",
+            [("problems_found", 30), ("problems_resolved", 25)],
+        ),
+        # negative: problems only named as found, then their done part: the denominator
+        ("发现的20个问题中,已整改15个", [("problems_resolved", 15)]),
+    ],
+)
+def test_extract_round_8_owners_modes_and_lexicon(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected

@@ -45,7 +45,7 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"(?:巡察|巡视)(?:和|及|并)走访|政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"(?:巡察|巡视)(?:和|及|并)走访|政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|“[\u4e00-\u9fff]{1,6}巡”|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
     (
         "find",
@@ -58,7 +58,7 @@ CUES: list[tuple[str, str]] = [
         r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成|办(?=好?实事)",
     ),
     ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
-    ("suggest", r"制发|下发|发出|发放|印发|送达|提出"),
+    ("suggest", r"制发|下发|下达|发出|发放|印发|送达|提出"),
     ("rules", r"建章立制|整章建制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
@@ -67,7 +67,7 @@ CUES: list[tuple[str, str]] = [
         r"问责|处分|追责|诫勉谈话|诫勉|组织处理|纪律处理|(党政纪|党纪政纪|党纪|政纪)处理|责令辞职|免职|撤职|"
         # the forms of a sanction, as items of a breakdown (党纪处分9人(党内警告5人,留党察看1人…))
         r"(党内)?(严重)?警告(?!函|牌|标|信|线|灯|教育)|记大过|记过|降级|撤销党内职务|留党察看|开除党籍|开除公职|开除(?!学籍)|"
-        r"调整[^，,；;。\d]{0,8}干部|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
+        r"调整[^，,；;。\d]{0,8}干部|(?<=种形态)处理|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
     ),
     # Verbs that govern a count of something else: the search for a cue stops here.
     (
@@ -85,7 +85,7 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("village", r"行政村|村\(社区\)|村|社区|嘎查"),
     ("township", r"乡镇|街道|乡|镇|苏木"),
     ("report", r"专题报告|综合报告|专题汇报|报告"),
-    ("suggestion", r"建议书|意见建议|整改意见|建议|提醒函|意见书"),
+    ("suggestion", r"建议书|意见建议|整改意见|建议|提醒函|意见书|意见(?=$|[：:])"),
     ("rule", r"制度文件|规范性文件|制度|机制|办法|规定|规章|细则|规范"),
     # rectification tasks count only as rectified (提出87项整改任务 finds nothing)
     ("task", r"整改任务"),
@@ -123,6 +123,9 @@ def _with_lexicon(classes: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 NOUN_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in _with_lexicon(NOUN_CLASSES)))
+# A bare party body counted after named places closed by 等 belongs to them (对甲镇等4个党委: townships).
+UNITS_OF_NAMED_PLACES = re.compile(r"单位(的)?(党组织|党委)?")
+NAMED_OWNERS_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:(镇|乡|街道)|村|社区)等$")
 # Party bodies take the class of what they belong to: 村党组织 counts villages, 乡镇党委 townships.
 BELONGING_HEADS = ("党组织", "党委", "党(工)委", "党工委", "党组", "党支部", "机关", "两委")
 PEOPLE_UNITS = {"人", "名", "人次", "万人次"}
@@ -337,7 +340,10 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         if head and head.lastgroup in ("org", "village", "township"):
             return rest[: head.end()]
     stop = len(tail)
-    for m in re.finditer(rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|(?<![高中初同平对])等(?!级)", tail):
+    for m in re.finditer(
+        rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|(?<![高中初同平对])等(?!级)|(?<!成)就(?![业医学餐近地])",
+        tail,
+    ):
         if tail.count("(", 0, m.start()) > tail.count(")", 0, m.start()):
             continue
         stop = m.start()
@@ -473,8 +479,14 @@ def _sentence_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cues_left(sentence: str, clause_start: int, pos: int) -> list[re.Match[str]]:
-    """Cues before `pos` in the clause, nearest first."""
-    return list(CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos)))[::-1]
+    """Cues before `pos` in the clause, nearest first. A verb right before 类 names a kind of the counted
+    noun (整改类问题, 线索移送类问题), not what was done with it: it is no cue."""
+    found = CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos))
+    return [m for m in found if not KIND_AFTER.match(sentence, m.end())][::-1]
+
+
+# 整改类问题, 线索移送类问题: a verb before 类 is a kind's name (not 类 as a measure word after a numeral).
+KIND_AFTER = re.compile(r"类(?=[^，,；;。\d一二三四五六七八九十]{0,6}问题)")
 
 
 def _governing_cue(
@@ -620,7 +632,7 @@ NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在
 # inspection (75家中央和国家机关开展了内部巡视, 31所高校全部开展巡视巡察, 3个县开展了2轮巡察) are its agents,
 # not its targets.
 POST_VERB = re.compile(
-    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|展开|进行|实施|接受|完成|纳入)[^，,；;。]{0,12}?|的)"
+    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|探索(开展|实行|推行)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|展开|进行|实施|接受|完成|纳入)[^，,；;。]{0,12}?|的)"
     r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(又|再次|也|均)?被(选中|圈定)(?=$|[，,。；;])|(开展|进行|实施)了?[^，,；;。]{0,6}?“?回头看|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
     r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
@@ -675,7 +687,7 @@ TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{
 FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|以及|时(?!间)|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|以及|时(?!间)|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|就(?![业医学餐近地])|“?一对一”?反馈|反馈)"
 )
 
 
@@ -739,6 +751,11 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         q.unit if q.unit in PLACE_MEASURES else _noun_after(sentence, q, clause_end)
     )  # 辽宁等4省: the measure is the place
     noun_cls = noun_class(noun) if noun else None
+    if noun_cls == "org" and (noun in BELONGING_HEADS or UNITS_OF_NAMED_PLACES.fullmatch(noun)):
+        # 对甲镇等4个党委, 对乙村、丙社区等6个党组织: the named items before 等 say whose bodies they are
+        owner = NAMED_OWNERS_BEFORE.search(before_text)
+        if owner:
+            noun_cls = "township" if owner.group(1) else "village"
     if noun and noun_cls is None and noun.endswith("时") and noun_class(noun[:-1]):
         noun = noun[:-1]  # 巡视29个县时发现: jieba joins the time word to the place
         noun_cls = noun_class(noun)
@@ -800,8 +817,11 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     ):
         return Seen(q, None, noun, None)
     # 在已移交的40件线索中; 在巡视20个县(市、区)中: the verb names them, they are no denominator
-    named_by_verb = (re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues) or re.search(
-        r"在(巡视|巡察)$", before_text
+    named_by_verb = (
+        (re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues)
+        or re.search(r"在(巡视|巡察)$", before_text)
+        # 巡察反馈的10个方面44个具体问题中,41个…: the problems fed back are counted, then their done part
+        or (noun_cls == "problem" and re.search(r"(巡察|巡视)(组)?(反馈|指出)的[^，,。；;的]{0,10}$", before_text))
     )
     if re.search(r"总数|总量|应巡", noun) or (
         re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun)
@@ -1127,6 +1147,8 @@ def _elided_noun(
 def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> Seen:
     if ROUNDS_EXCLUDE_BEFORE.search(sentence[: q.start]):
         return Seen(q, None, None, None)
+    if q.value == 1 and sentence[: q.start].endswith("的"):
+        return Seen(q, None, None, None)  # 完成对所有乡镇的一轮巡察: one pass over the units, no count of rounds
     if re.match(r"[两二三四五六七八九十\d]+期", sentence[q.end :]):
         return Seen(q, None, None, None)  # 县委十一轮两期巡察: the eleventh round in two batches, an ordinal
     after = sentence[q.end : clause_end]
