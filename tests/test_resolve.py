@@ -472,3 +472,25 @@ def test_resolve_a_count_included_in_the_next_is_no_breakdown_cue() -> None:
     # negative: 包括 opening a breakdown still makes parts
     got = resolved("问责30人,包括处级干部5人。")
     assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == [("30", "total"), ("5", "part")]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_in_passage", "before_in_document", "published", "label", "rule"),
+    [
+        # a local committee's term tally after a passage that opened with N年来: the N years
+        ("三届县委共开展", "五年来,县委高度重视巡察工作。", "", "2022-01-05", "2017-2021", "years_up_to_now"),
+        # a review that opened with N年来 and names no year: its undated figures cover those years
+        ("巡察党组织", "", "五年来,市委坚持巡察全覆盖。", "2021-10-08", "2017-2021", "years_up_to_now"),
+        # negatives: a term tally without N年来 has no year; a count up to today stays so;
+        # a year named in the document wins over the review's span
+        ("三届县委共开展", "县委高度重视巡察工作。", "", "2022-01-05", "", "to_date"),
+        ("三届县委截至目前共开展", "五年来,县委高度重视巡察工作。", "", "2022-01-05", "", "to_date"),
+        ("巡察党组织", "", "五年来,市委坚持巡察。2020年,市委开展了", "2021-10-08", "2020", "document_year"),
+        ("巡察党组织", "", "市委坚持巡察全覆盖。", "2021-10-08", "2021", "published_year"),
+    ],
+)
+def test_resolve_year_round_8_term_and_review_of_the_last_n_years(
+    prefix: str, before_in_passage: str, before_in_document: str, published: str, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, before_in_passage, "", "", published, None, before_in_document)
+    assert (year.label, year.rule) == (label, rule)
