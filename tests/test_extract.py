@@ -1590,3 +1590,21 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
 )
 def test_extract_round_8_owners_modes_and_lexicon(sentence: str, expected: list[tuple[str, float | None]]) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # in a plan, a round under way now reports results
+        ("目前,县委3个巡察组正在对5个县直单位党组织进行常规巡察", "achieved"),
+        ("当前正在对4个乡镇开展巡察", "achieved"),
+        # negatives: under way without 目前, and the plan's next step, stay planned
+        ("县委3个巡察组正在对5个县直单位党组织进行常规巡察", "planned"),
+        ("下一步,将对5个县直单位党组织进行常规巡察", "planned"),
+    ],
+)
+def test_extract_round_8_modality_of_a_round_under_way_inside_a_plan(sentence: str, expected: str) -> None:
+    got = extract_sentence(
+        normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, Context(plan_document=True)
+    )
+    assert [r.modality for r in got] == [expected]

@@ -233,7 +233,10 @@ PREPOSITIONAL_JIANG = re.compile(
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)|^[^，,；;。]{0,8}[，,]即将")
-PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
+# (目前…正在对3个单位进行巡察: a round under way now reports results, also inside a plan)
+PAST_SENTENCE = re.compile(
+    r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了|(目前|当前)[,，]?[^，,。；;]{0,12}正在(?=[^，,。；;]*(对|向))"
+)
 # A term named by its number (十二届省委任期内), in a passage that speaks of the new term.
 PAST_TERM = re.compile(r"[一二三四五六七八九十]+届[^，,。；;]{0,6}(任期内|期间|以来)")
 PLAN_TITLE = re.compile(r"规划|工作要点|工作计划|工作安排|实施方案")
