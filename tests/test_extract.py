@@ -1608,3 +1608,26 @@ def test_extract_round_8_modality_of_a_round_under_way_inside_a_plan(sentence: s
         normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, Context(plan_document=True)
     )
     assert [r.modality for r in got] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a round already under way: targets still to come one after another are planned
+        ("即日起省委8个巡视组将陆续进驻12家省直单位", [("orgs_inspected", 12, "planned")]),
+        # negative: 将进驻 in a round under way stays achieved (round 1's rule)
+        ("即日起省委8个巡视组将进驻12家省直单位", [("orgs_inspected", 12, "achieved")]),
+        # a term's or a round's targets counted as 对象 (共有N个对象, 巡视对象有N个) are planned
+        ("中央巡视共有200多个对象", [("orgs_inspected", 200, "planned")]),
+        ("第二轮首次提出专项巡视,巡视对象有3个:甲、乙、丙", [("orgs_inspected", 3, "planned")]),
+        # negative: 共有 before other units is no target
+        ("共有200多个单位参加", []),
+    ],
+)
+def test_extract_round_8_modality_of_targets_to_come(
+    sentence: str, expected: list[tuple[str, float | None, str]]
+) -> None:
+    got = extract_sentence(
+        normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, Context(round_started=True)
+    )
+    assert [(r.indicator, r.value, r.modality) for r in got] == expected

@@ -1221,7 +1221,7 @@ def _future_jiang(before: str) -> bool:
 
 # A whole term's targets (巡视对象共有285个, 高达8607个): the task to cover, not what was covered.
 TERM_TARGETS = re.compile(
-    r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$"
+    r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达|有)$"
     # 巡察对象为4个乡镇(街道)和16家区级机关; 巡察对象包括37个党组织: a round's targets named as such
     r"|(巡察|巡视)对象(为|是|包括|涵盖)[^，,。；;]*$"
     # 按照全覆盖要求,省委巡视对象280个: the targets counted with no verb (not after 已/完成)
@@ -1240,7 +1240,8 @@ ROUND_ANNOUNCEMENT = re.compile(
 
 
 # 共有259个巡视对象: the same, the noun after the count.
-TERM_TARGET_NOUN = re.compile(r"^(巡视|巡察)对象")
+# (中央巡视共有280多个对象: the term's targets, the noun after the count)
+TERM_TARGET_NOUN = re.compile(r"^((巡视|巡察)对象|对象(?=$|[，,。；;”]))")
 
 
 def _announced_target(sentence: str, q_start: int, ctx: Context) -> bool:
@@ -1266,7 +1267,12 @@ def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None
     if re.search(r"(确定|选定)$", before) and CHOSEN_AS_TARGETS.match(after):
         return "planned"  # 确定141个村为提级巡察对象: chosen as targets, like 圈定
     plan_hits = [m.group(0) for m in PLAN_SENTENCE.finditer(before)]
-    jiang_only = all(h.startswith("将") for h in plan_hits) and not PLAN_AFTER.match(after)
+    # 将陆续进驻19家单位: the round has begun, these targets are still to come
+    jiang_only = (
+        all(h.startswith("将") for h in plan_hits)
+        and not PLAN_AFTER.match(after)
+        and not re.search(r"将(陆续|相继|分批|随后)[^，,。；;]*$", before)
+    )
     if (plan_hits or PLAN_AFTER.match(after) or _future_jiang(before)) and not (
         ctx.round_started and jiang_only and not ctx.planned_block and not ctx.plan_document
     ):
