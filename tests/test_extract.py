@@ -1631,3 +1631,25 @@ def test_extract_round_8_modality_of_targets_to_come(
         normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, Context(round_started=True)
     )
     assert [(r.indicator, r.value, r.modality) for r in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # units named as the owners of the problems fed back are not counted again
+        ("巡察反馈甲村等5个村级党组织存在的问题共计40个", [("problems_found", 40)]),
+        # negatives: the same units inspected, or fed back to, are counted
+        ("对甲村等5个村级党组织进行了巡察", [("villages_inspected", 5)]),
+        ("向5个村级党组织反馈了巡察意见", [("villages_inspected", 5)]),
+        # a count said not yet done is no figure
+        ("截至年底,巡察反馈的问题中,有涉及8家企业的40个问题未完成整改", []),
+        ("上轮反馈的30个问题有9个未完成整改", [("problems_found", 30)]),
+        # negatives: the done part stays; a later clause on what is not done does not undo the count
+        ("发现问题30个,已整改25个,5个未完成整改", [("problems_found", 30), ("problems_resolved", 25)]),
+        ("发现问题30个,未整改的已督促", [("problems_found", 30)]),
+    ],
+)
+def test_extract_round_8_owners_of_problems_and_unfinished_counts(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

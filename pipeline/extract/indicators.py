@@ -628,6 +628,8 @@ IMPLIED_NOUN = {
     "解决": "problem",
     "对村巡察": "village",
 }
+# A count said not yet done right after it (…的52个问题未完成整改; 有11个未完成整改): no figure.
+UNFINISHED_AFTER = re.compile(r"^(仍|尚|还|仍然)?(未|没有|未能)(完成|全部)?(整改|解决|销号|办结|完成)")
 NEGATED_AFTER = re.compile(r"不到位|不力|不彻底|未完成|未到位|不实")
 NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在|持续|继续)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
@@ -832,6 +834,10 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not named_by_verb
     ):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
+    if noun_cls in ("problem", None) and UNFINISHED_AFTER.match(after_noun):
+        return Seen(q, None, noun, None)  # 34个问题有11个未完成整改, 52个问题未完成整改: not done, no figure
+    if unit_noun and re.match(r"(所)?存在的", after_noun) and re.search(r"反馈|指出|发现", before_text):
+        return Seen(q, None, noun, None)  # 反馈甲村等5个村级党组织存在的问题: the units own the problems fed back
     if unit_noun and UNITS_QUALIFY_PEOPLE.match(after_noun):
         return Seen(q, None, noun, None)  # 3个设区市的市委书记, 11个单位“一把手”: the units qualify people
     if (
