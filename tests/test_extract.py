@@ -1644,6 +1644,13 @@ def test_extract_round_8_modality_of_targets_to_come(
         # a count said not yet done is no figure
         ("截至年底,巡察反馈的问题中,有涉及8家企业的40个问题未完成整改", []),
         ("上轮反馈的30个问题有9个未完成整改", [("problems_found", 30)]),
+        # 对 after 的 opens a modifier of the problems fed back, not a frame closed by a later 整改
+        (
+            "针对巡察组反馈的对某项改革重视不够、作风不够严实等12个问题,巡察整改工作领导小组研究制定整改措施40条",
+            [("problems_found", 12)],
+        ),
+        # negative: 对 as the frame's opener before the problems
+        ("对巡察反馈的12个问题立行立改", [("problems_resolved", 12)]),
         # negatives: the done part stays; a later clause on what is not done does not undo the count
         ("发现问题30个,已整改25个,5个未完成整改", [("problems_found", 30), ("problems_resolved", 25)]),
         ("发现问题30个,未整改的已督促", [("problems_found", 30)]),
