@@ -1651,6 +1651,13 @@ def test_extract_round_8_modality_of_targets_to_come(
         ),
         # negative: 对 as the frame's opener before the problems
         ("对巡察反馈的12个问题立行立改", [("problems_resolved", 12)]),
+        # 共性 is part of the noun (共性问题), not 共 before a total
+        ("梳理出镇村党组织存在的30条共性问题", [("problems_found", 30)]),
+        # a category of what was found (其中整改问题N个) is a part of it
+        ("第二轮巡察共发现问题120个,其中整改问题100个", [("problems_found", 120), ("problems_found", 100)]),
+        # negatives: said rectified in the breakdown, or a clause of its own, stays resolved
+        ("发现问题120个,其中已整改问题100个", [("problems_found", 120), ("problems_resolved", 100)]),
+        ("发现问题120个,整改问题100个", [("problems_found", 120), ("problems_resolved", 100)]),
         # negatives: the done part stays; a later clause on what is not done does not undo the count
         ("发现问题30个,已整改25个,5个未完成整改", [("problems_found", 30), ("problems_resolved", 25)]),
         ("发现问题30个,未整改的已督促", [("problems_found", 30)]),

@@ -344,7 +344,7 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
             return rest[: head.end()]
     stop = len(tail)
     for m in re.finditer(
-        rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|(?<![高中初同平对])等(?!级)|(?<!成)就(?![业医学餐近地])",
+        rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共(?!性)|(?<![高中初同平对])等(?!级)|(?<!成)就(?![业医学餐近地])",
         tail,
     ):
         if tail.count("(", 0, m.start()) > tail.count(")", 0, m.start()):
@@ -983,6 +983,14 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if noun_cls in ("org", "village", "township") and q.unit in NOT_UNIT_MEASURES:
         # 交办被巡察单位89条: what is handed to the units, counted in 条, is not a count of units
         return Seen(q, None, noun, cue, noun_cls)
+    if (
+        kind == "problems_resolved"
+        and re.search(r"(其中|包括)[，,]?(需|待)?整改(类|的)?问题$", sentence[clause_start : q.start])
+        and any(p.kind == "problems_found" for p in previous)
+        and _breakdown_cue(sentence, clause_start, previous)
+    ):
+        # 发现问题205个,其中整改问题180个: a category of what was found (to be rectified), not problems rectified
+        return Seen(q, "problems_found", noun, "find", noun_cls)
     if (
         kind == "problems_resolved"
         and HANDED_FOR_FIXING.search(sentence[clause_start : q.start])
