@@ -720,7 +720,9 @@ def resolve(
                 doc_latest,
                 modalities[i] == "planned",
                 str(rows["indicator"][i]) in RECTIFICATION_RESULTS,
-                str(rows["indicator"][i]) == "problems_found" and FED_BACK.search(prefix) is not None,
+                (str(rows["indicator"][i]) == "problems_found" and FED_BACK.search(prefix) is not None)
+                # suggestions are issued with the feedback: they take the inspection's years too
+                or str(rows["indicator"][i]) == "suggestions_issued",
                 latest_once,
             )
         )

@@ -494,3 +494,15 @@ def test_resolve_year_round_8_term_and_review_of_the_last_n_years(
 ) -> None:
     year = resolve_year(prefix, before_in_passage, "", "", published, None, before_in_document)
     assert (year.label, year.rule) == (label, rule)
+
+
+def test_resolve_year_round_8_suggestions_take_the_inspections_years() -> None:
+    text = (
+        "2023年11月至2024年1月,县委第一巡察组对某局党组开展了常规巡察。\n"
+        "2025年3月,某局召开整改专题会。会上,巡察组提出了4项意见建议。局党组共建立制度5项。"
+    )
+    got = resolved(text)
+    years = {row.indicator: (row.year, row.year_rule) for row in got.itertuples()}
+    assert years["suggestions_issued"] == ("2023-2024", "inspection_year")
+    # negative: a rectification result on the same page is no fed-back figure
+    assert years["rules_established"][1] != "inspection_year"
