@@ -1568,6 +1568,10 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
         # 就… after places says what the inspection is about
         ("该市对甲、乙、丙3个县市就扶贫问题开展专项巡察", [("orgs_inspected", 3)]),
         ("对6个就业服务中心开展巡察", [("orgs_inspected", 6)]),
+        # a feedback's finding after its praise: 方面还存在N个问题
+        ("但在落实上级部署、解决群众急难愁盼等方面还存在20个问题", [("problems_found", 20)]),
+        # negative: problems still open in a rectification report
+        ("目前还存在3个问题", []),
         # 特别是… after counted places singles some out, the places are still the targets
         ("先后对30个县(市、区)特别是山区县、20个省直单位开展巡视", [("orgs_inspected", 30), ("orgs_inspected", 20)]),
         # negative: places followed by a noun of their own are a modifier

@@ -50,6 +50,8 @@ CUES: list[tuple[str, str]] = [
     (
         "find",
         r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在|"
+        # 但在A、B等方面还存在25个问题: a feedback's finding after its praise (not 目前还存在3个问题, still open)
+        r"(?<=方面)[仍还]存在|"
         # the problems fed back, refined into items or analysed (细化为25个具体问题, 细化分解了10个问题, 剖析12个问题)
         r"细化分解了?|(?:细化|分解|梳理)(?:为|成)|剖析|对应(?=[^，,；;。]{0,4}[\d一二三四五六七八九十])",
     ),
