@@ -1568,6 +1568,10 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
         # 就… after places says what the inspection is about
         ("该市对甲、乙、丙3个县市就扶贫问题开展专项巡察", [("orgs_inspected", 3)]),
         ("对6个就业服务中心开展巡察", [("orgs_inspected", 6)]),
+        # units right after 对 that a round is run on are its targets, not its agents
+        ("并对其中6家单位开展了一轮巡察“回头看”", [("orgs_inspected", 6), ("rounds", 1)]),
+        # negative: units followed by their own rounds ran them
+        ("8个县市开展了1轮巡察", [("rounds", 1)]),
         # a feedback's finding after its praise: 方面还存在N个问题
         ("但在落实上级部署、解决群众急难愁盼等方面还存在20个问题", [("problems_found", 20)]),
         # negative: problems still open in a rectification report

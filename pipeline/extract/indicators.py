@@ -850,8 +850,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not sentence[cues[0].end() : q.start].strip("了 ")
     ):
         return Seen(q, None, noun, None)  # 巡视组发现20个地区党组织存在…问题: where problems were found
-    if unit_noun and re.match(r"^[^，,。；;]{0,4}(开展|进行|组织)了?[\d一二三四五六七八九十两]+轮", after_noun):
-        return Seen(q, None, noun, None)  # 8个县市开展了1轮巡察: the units ran the rounds themselves
+    if (
+        unit_noun
+        and re.match(r"^[^，,。；;]{0,4}(开展|进行|组织)了?[\d一二三四五六七八九十两]+轮", after_noun)
+        and not (frame == "inspect" and re.search(r"对(其中)?$", sentence[clause_start : q.start]))
+    ):
+        # 8个县市开展了1轮巡察: the units ran the rounds themselves (not 对其中8家单位开展了一轮“回头看”: targets)
+        return Seen(q, None, noun, None)
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
     if noun_cls == "problem" and _fed_back_problems(sentence[clause_start : q.start], after_noun):
