@@ -1578,6 +1578,8 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
         ("目前还存在3个问题", []),
         # 特别是… after counted places singles some out, the places are still the targets
         ("先后对30个县(市、区)特别是山区县、20个省直单位开展巡视", [("orgs_inspected", 30), ("orgs_inspected", 20)]),
+        # the field of a special inspection between the places and the inspection
+        ("完成对8个单位部门的常规巡察和3个县脱贫攻坚专项巡察", [("orgs_inspected", 8), ("orgs_inspected", 3)]),
         # negative: places followed by a noun of their own are a modifier
         ("对10个县(市、区)殡葬领域开展专项巡察", []),
         # lexicon: 村社 are villages, 指挥部 units; 下达 issues suggestions
