@@ -1572,6 +1572,11 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
         ("并对其中6家单位开展了一轮巡察“回头看”", [("orgs_inspected", 6), ("rounds", 1)]),
         # negative: units followed by their own rounds ran them
         ("8个县市开展了1轮巡察", [("rounds", 1)]),
+        # a count of problems named as fed back by the inspection, with no verb of its own, is found
+        ("书记带头推进18个省委巡视反馈问题整改", [("problems_found", 18)]),
+        # negatives: said done, it is resolved; problems with no feedback named and no verb stay uncounted
+        ("18个巡视反馈问题全部整改到位", [("problems_resolved", 18)]),
+        ("研究18个问题", []),
         # a feedback's finding after its praise: 方面还存在N个问题
         ("但在落实上级部署、解决群众急难愁盼等方面还存在20个问题", [("problems_found", 20)]),
         # negative: problems still open in a rectification report

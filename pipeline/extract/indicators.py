@@ -958,6 +958,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         )
     if frame is None and noun_cls == "problem" and not cues and (cue is None or (cue, noun_cls) not in TYPE_TABLE):
         cue = _problem_list_continuation(sentence, clause_start, q, noun, previous) or cue
+    if cue is None and noun_cls == "problem" and re.search(r"(巡视|巡察)(组)?反馈(的)?问题$", noun or ""):
+        cue = "find"  # 稳步推进20个省委巡视反馈问题整改: the count the inspection fed back, no verb of its own
     inherited_cue = None
     if cue is None:
         inherited_cue = _breakdown_cue(sentence, clause_start, previous)
