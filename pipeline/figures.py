@@ -720,9 +720,9 @@ def resolve(
                 doc_latest,
                 modalities[i] == "planned",
                 str(rows["indicator"][i]) in RECTIFICATION_RESULTS,
-                (str(rows["indicator"][i]) == "problems_found" and FED_BACK.search(prefix) is not None)
-                # suggestions are issued with the feedback: they take the inspection's years too
-                or str(rows["indicator"][i]) == "suggestions_issued",
+                # (suggestions a team puts forward with its feedback take the inspection's years too)
+                str(rows["indicator"][i]) in ("problems_found", "suggestions_issued")
+                and FED_BACK.search(prefix) is not None,
                 latest_once,
             )
         )

@@ -1558,6 +1558,11 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
         # negatives: named bureaus keep units; a bare body with no names before it stays a unit
         ("对甲局、乙局等6家单位开展巡察", [("orgs_inspected", 6)]),
         ("对7个党委开展巡察", [("orgs_inspected", 7)]),
+        # a mixed total after counted villages is no count of villages
+        (
+            "对甲镇党委及所辖5个村、乙镇党委及所辖9个村等16个单位党组织开展巡察",
+            [("villages_inspected", 5), ("villages_inspected", 9), ("orgs_inspected", 16)],
+        ),
         # a quoted mode of inspection ending in 巡 closes the 对 frame
         (
             "派出4个巡察组对甲乡等3个乡镇及所辖的50个村(社区)开展“乡村同步巡”",

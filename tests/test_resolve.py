@@ -506,3 +506,8 @@ def test_resolve_year_round_8_suggestions_take_the_inspections_years() -> None:
     assert years["suggestions_issued"] == ("2023-2024", "inspection_year")
     # negative: a rectification result on the same page is no fed-back figure
     assert years["rules_established"][1] != "inspection_year"
+    # negative: a tally of suggestions to date, with no feedback named, is no fed-back figure
+    got = resolved(
+        "2023年11月至2024年1月,县委第一巡察组对某局党组开展了常规巡察。\n截至目前,县委前八轮巡察提出意见建议120余条。"
+    )
+    assert got.loc[got.indicator == "suggestions_issued", "year_rule"].tolist() != ["inspection_year"]

@@ -762,7 +762,7 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if noun_cls == "org" and (noun in BELONGING_HEADS or UNITS_OF_NAMED_PLACES.fullmatch(noun)):
         # 对甲镇等4个党委, 对乙村、丙社区等6个党组织: the named items before 等 say whose bodies they are
         owner = NAMED_OWNERS_BEFORE.search(before_text)
-        if owner:
+        if owner and not re.search(r"[\d个辖]", owner.group(0)):  # (…所辖16个村等26个单位: a mixed total)
             noun_cls = "township" if owner.group(1) else "village"
     if noun and noun_cls is None and noun.endswith("时") and noun_class(noun[:-1]):
         noun = noun[:-1]  # 巡视29个县时发现: jieba joins the time word to the place
