@@ -322,6 +322,9 @@ def resolve_year(
         if TO_DATE.search(prefix) and began and SINCE.match(before_in_passage[began[2] :]):
             return _since(began[0], began[1], title_year, published, doc_latest, planned)
         own = rectification_result and pub_year is not None and not re.search(r"共|累计|先后", prefix)
+        term_span = _years_up_to_now(before_in_passage, title_year, published, planned)
+        if term_span and LOCAL_TERM.search(prefix) and not TO_DATE.search(prefix):
+            return term_span  # 五年来,…。四届市委共开展12轮巡察: the term is the N years the passage opened with
         if not own or LOCAL_TERM.search(prefix):
             return Year(None, None, "to_date")
     relative = _relative(prefix, title_year, published, planned)
@@ -348,6 +351,9 @@ def resolve_year(
             if end > found[1]:
                 return Year(found[1], end, "rectification_to_date")
         return Year(found[0], found[1], "document_year")
+    review = _years_up_to_now(before_in_document, title_year, published, planned)
+    if review:
+        return review  # a review that opened with 五年来 and names no year: its figures cover those years
     if pub_year is not None:
         # A page dated January or February with no year of its own reports on the year before
         # (year-end summaries), as 全年/今年 do above.
@@ -714,7 +720,9 @@ def resolve(
                 doc_latest,
                 modalities[i] == "planned",
                 str(rows["indicator"][i]) in RECTIFICATION_RESULTS,
-                str(rows["indicator"][i]) == "problems_found" and FED_BACK.search(prefix) is not None,
+                # (suggestions a team puts forward with its feedback take the inspection's years too)
+                str(rows["indicator"][i]) in ("problems_found", "suggestions_issued")
+                and FED_BACK.search(prefix) is not None,
                 latest_once,
             )
         )

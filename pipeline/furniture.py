@@ -43,7 +43,7 @@ ARROW_HEADING = re.compile(r"^>>\s*(?!更多|返回|详细|查看)[\u4e00-\u9fff
 ANGLE_PATH = re.compile(r"\S\s+>\s+\S.*\s>\s")
 # `来源:` lines, often with a date, font controls and view counts on the same line.
 SOURCE_LINE = re.compile(
-    r"^[-•·\s]*[\[【(]?\s*(来源|稿源|信息来源|文章来源|发布来源|发布时间|发布日期|时间|日期)\s*[:：]"
+    r"^[-•·\s]*[\[【(]?\s*(来源|稿源|信息来源|文章来源|本文来源|发布来源|发布时间|发布日期|时间|日期)\s*[:：]"
     r"|^[-•·\s]*来源\s*[|｜]\s*\S"
     # a credit line naming the author and the source together (作者:某某 来源:某某网)
     r"|^(作者|记者)\s*[:：]\s*\S{1,12}\s+来源\s*[:：]"
@@ -209,9 +209,11 @@ PHOTO_CAPTION = re.compile(
 # Open-government-information header fields (索引号, 发布机构, 成文日期, 公开方式 …) and page labels
 # (关键词, 标签, 点击数); the value may follow on the next line.
 OPEN_INFO_LABEL = re.compile(
-    r"^[-•·\s]*(信息)?(索引号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
+    r"^[-•·\s]*(信息)?(索\s*引\s*号|文件名称|发布机构|成文日期|发文日期|公开方式|公开范围|主题分类|体裁分类|组配分类|发文字号|文号|"
     r"发布日期|生效日期|有效性|公开时限|所属机构|信息分类|关键词|关键字|标签|点击数|点击数量|点击量|点击|浏览|阅读数|浏览次数|浏览量|"
-    r"阅读量|访问量|信息摘要|标\s*题)\s*[:：]"
+    r"阅读量|访问量|信息摘要|标\s*题|成文时间|发文时间|效力状态|时效说明|文\s+号)\s*[:：]"
+    # the same fields set with spaces and no colon (索 引 号 0143…/2025-00018 发布机构 …; 文  号 某委[2024]38号 分  类)
+    r"|^[-•·\s]*(索\s*引\s*号\s+[0-9A-Z]{6,}|文\s*号\s+\S{2,20}\s+分\s*类)"
     # a procurement notice's template fields, left empty (项目编号-, 预算金额-)
     r"|^(项目编号|预算金额|招标联系人|标书截止时间|投标截止时间|开标时间)\s*[:：\-]"
 )
@@ -224,7 +226,7 @@ PAGE_CHROME = re.compile(
     r"|扫描二维码|关注[^。，,；;]{0,12}(微信|公众号)$|^(公告摘要|公告正文)$|\"\s*/?>\s*$"
     r"|browser does not|こちら|-->|\.s?html?\s*\d*\s*\S*$|^(\d{1,3}\.){3}\d{1,3}$"
     # captcha and login prompts, a site's welcome, pagination, "more" links, a lone disclaimer heading
-    r"|^请输入验证码|您需要先登录|请先登录|^欢迎(加入|访问|来到|光临)\S{0,12}(网|网站|平台|客户端)[!！。]?$"
+    r"|^请输入验证码|您需要先登录|请先登录|^欢迎您?(登录|加入|访问|来到|光临)\S{0,12}(网|网站|平台|客户端)[!！。]?$"
     r"|点击进入(下|上)一页|^(下一页|上一页|尾页)$|^(页|页码)\s*[:：]\s*(\[\d+\]\s*)*$|^(\[\d+\]\s*)+$"
     r"|^(\d{1,2}\.\s*)?更多\s*>*$|^(免责)?声明\s*[:：]?$"
     # ad slots and markup left as text (ad9_210*60, <iframe …>)
@@ -250,6 +252,12 @@ PAGE_CHROME = re.compile(
     r"|^\d{1,7}\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2})?$"
     # a lone index number of an open-information header (113300000000000000/2024-00019)
     r"|^[0-9A-Z]{6,}\s*/\s*\d{4}-\d{2,}$"
+    # round 8: English article links, close-the-tip and like prompts, a truncated share prompt, a site name
+    # followed only by home-page, bookmark or login links (某某在线 | 设为首页 | 加入收藏; 某某社区    注册)
+    r"|^(Next|Previous|Prev)\s+(Article|Post|Page)\s*$|^点击关闭(提示|窗口)?\s*$|按个赞吧?[!！]*$|^扫一扫?$"
+    r"|^[^\s|｜]{2,16}((\s*[|｜]\s*|\s{2,})(设为首页|加入收藏|收藏本站|登录|注册))+\s*$"
+    # a discipline commission's site masthead: both of its names on one line (中共某省纪律检查委员会 某省监察委员会)
+    r"|^中共\S{2,12}纪律检查委员会\s+\S{2,12}监察委员会$"
     # a date with a column name (2023年04月10日时政)
     r"|^\d{4}年\d{1,2}月\d{1,2}日\s*(时政|要闻|国内|国际|社会|财经|评论|专题|地方|新闻|综合)$"
 )
@@ -267,7 +275,7 @@ EDITION_MARK = re.compile(
 EDITION_LIST = re.compile(r"^(\s*[A-Z]?\d{1,5}版\s*[:：]\s*\S{1,8}){3,}")
 # A newspaper's tip-line and submission box (not an inspection team's petition phone, which is body).
 TIP_LINE = re.compile(
-    r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式|方法)|欢迎(提供|爆料|报料)新闻线索|网上(爆料|报料)"
+    r"(新闻|报料|爆料|读者)热线|(投稿|报料|爆料)(邮箱|电话|方式|方法|QQ群)|欢迎(提供|爆料|报料)新闻线索|网上(爆料|报料)"
 )
 LONE_TOKEN = re.compile(r"^(?!0\d$)[A-Za-z0-9]{1,6}$")  # a zero-padded ordinal (02, 03) heads a section
 # Scraper noise: no Chinese, runs of one- to three-character tokens strewn with symbols
@@ -367,7 +375,7 @@ def furniture_reason(line: str) -> str | None:
         return "open_info"
     if len(line) <= 200 and (PAGE_CHROME.search(line) or SITE_APPEAL.match(line)):
         return "page_control"
-    if len(line) <= 80 and TIP_LINE.search(line):
+    if (len(line) <= 80 or (len(line) <= 160 and not SENTENCE_END.search(line))) and TIP_LINE.search(line):
         return "page_control"
     if len(line) <= 60 and (EDITION_MARK.search(line) or LONE_TAG.search(line)) and not ARROW_HEADING.match(line):
         return "page_mark"

@@ -1514,3 +1514,180 @@ def test_extract_round_8_preparation_modifier_list_inside_an_open_bracket(
     sentence: str, expected: list[tuple[str, float | None]]
 ) -> None:
     assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a verb before 类 names a kind of problem: the verb before the list counts (found)
+        (
+            "某镇共发现整改类问题30件、制度建设类问题12件、线索移送类问题5件",
+            [("problems_found", 30), ("problems_found", 12), ("problems_found", 5)],
+        ),
+        # negatives: a verb with no 类 after it still governs; groups counted by 类 give nothing
+        ("共整改问题30件", [("problems_resolved", 30)]),
+        ("发现3类问题", []),
+        # points of advice alone, after an inspection team or its feedback
+        ("巡察组组长在反馈会上提出四点意见", [("suggestions_issued", 4)]),
+        ("巡视组提出三点整改意见:一是", [("suggestions_issued", 3)]),
+        # negatives: a leader's points at a mobilisation meeting; 点 that counts no advice
+        ("他介绍了巡察的目的,并提出三点意见:一是要", []),
+        ("书记就如何开展巡察工作提出三点意见:一是", []),
+        ("巡察组提出两点要求", []),
+        # the second and third forms of discipline are sanctions
+        ("运用第二种形态处理3人、第三种形态处理4人", [("people_held_accountable", 3), ("people_held_accountable", 4)]),
+        # negative: 处理 of matters is no sanction
+        ("妥善处理信访件12件", []),
+    ],
+)
+def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a bare party body after named towns or villages closed by 等 belongs to them
+        (
+            "对甲镇等3个党委和乙村等40个村(社区)党组织开展常规巡察",
+            [("townships_inspected", 3), ("villages_inspected", 40)],
+        ),
+        ("区委巡察组将对甲镇、乙镇、丙镇等5家单位的党组织开展巡察", [("townships_inspected", 5)]),
+        # negatives: named bureaus keep units; a bare body with no names before it stays a unit
+        ("对甲局、乙局等6家单位开展巡察", [("orgs_inspected", 6)]),
+        ("对7个党委开展巡察", [("orgs_inspected", 7)]),
+        # a mixed total after counted villages is no count of villages
+        (
+            "对甲镇党委及所辖5个村、乙镇党委及所辖9个村等16个单位党组织开展巡察",
+            [("villages_inspected", 5), ("villages_inspected", 9), ("orgs_inspected", 16)],
+        ),
+        # a quoted mode of inspection ending in 巡 closes the 对 frame
+        (
+            "派出4个巡察组对甲乡等3个乡镇及所辖的50个村(社区)开展“乡村同步巡”",
+            [("townships_inspected", 3), ("villages_inspected", 50)],
+        ),
+        # negative: a quoted name of a meeting is no inspection
+        ("召开“三级联巡”动员会2次", []),
+        # 就… after places says what the inspection is about
+        ("该市对甲、乙、丙3个县市就扶贫问题开展专项巡察", [("orgs_inspected", 3)]),
+        ("对6个就业服务中心开展巡察", [("orgs_inspected", 6)]),
+        # units right after 对 that a round is run on are its targets, not its agents
+        ("并对其中6家单位开展了一轮巡察“回头看”", [("orgs_inspected", 6), ("rounds", 1)]),
+        # negative: units followed by their own rounds ran them
+        ("8个县市开展了1轮巡察", [("rounds", 1)]),
+        # a count of problems named as fed back by the inspection, with no verb of its own, is found
+        ("书记带头推进18个省委巡视反馈问题整改", [("problems_found", 18)]),
+        # negatives: said done, it is resolved; problems with no feedback named and no verb stay uncounted
+        ("18个巡视反馈问题全部整改到位", [("problems_resolved", 18)]),
+        ("研究18个问题", []),
+        # a feedback's finding after its praise: 方面还存在N个问题
+        ("但在落实上级部署、解决群众急难愁盼等方面还存在20个问题", [("problems_found", 20)]),
+        # negative: problems still open in a rectification report
+        ("目前还存在3个问题", []),
+        # 特别是… after counted places singles some out, the places are still the targets
+        ("先后对30个县(市、区)特别是山区县、20个省直单位开展巡视", [("orgs_inspected", 30), ("orgs_inspected", 20)]),
+        # the field of a special inspection between the places and the inspection
+        ("完成对8个单位部门的常规巡察和3个县脱贫攻坚专项巡察", [("orgs_inspected", 8), ("orgs_inspected", 3)]),
+        # negative: places followed by a noun of their own are a modifier
+        ("对10个县(市、区)殡葬领域开展专项巡察", []),
+        # lexicon: 村社 are villages, 指挥部 units; 下达 issues suggestions
+        ("对60个村社开展了巡察", [("villages_inspected", 60)]),
+        ("完成对5个临时指挥部的专项巡察", [("orgs_inspected", 5)]),
+        ("共下达整改建议书12份", [("suggestions_issued", 12)]),
+        ("共下达任务12项", []),
+        # 的一轮: one pass over the units, no count of rounds
+        ("将在三年内完成对全部村的一轮巡察", []),
+        ("开展了一轮巡察", [("rounds", 1)]),
+        # units that explore inspections of their own are its agents
+        ("已有60多家省直机关探索开展巡视", []),
+        ("对60多家省直机关开展巡视", [("orgs_inspected", 60)]),
+        # problems fed back, then their done part: the fed-back count is found
+        (
+            "截至目前,巡察反馈的8个方面30个具体问题中,25个问题已完成整改",
+            [("problems_found", 30), ("problems_resolved", 25)],
+        ),
+        # negative: problems only named as found, then their done part: the denominator
+        ("发现的20个问题中,已整改15个", [("problems_resolved", 15)]),
+    ],
+)
+def test_extract_round_8_owners_modes_and_lexicon(sentence: str, expected: list[tuple[str, float | None]]) -> None:
+    assert records(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # in a plan, a round under way now reports results
+        ("目前,县委3个巡察组正在对5个县直单位党组织进行常规巡察", "achieved"),
+        ("当前正在对4个乡镇开展巡察", "achieved"),
+        # negatives: under way without 目前, and the plan's next step, stay planned
+        ("县委3个巡察组正在对5个县直单位党组织进行常规巡察", "planned"),
+        ("下一步,将对5个县直单位党组织进行常规巡察", "planned"),
+    ],
+)
+def test_extract_round_8_modality_of_a_round_under_way_inside_a_plan(sentence: str, expected: str) -> None:
+    got = extract_sentence(
+        normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, Context(plan_document=True)
+    )
+    assert [r.modality for r in got] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a round already under way: targets still to come one after another are planned
+        ("即日起省委8个巡视组将陆续进驻12家省直单位", [("orgs_inspected", 12, "planned")]),
+        # negative: 将进驻 in a round under way stays achieved (round 1's rule)
+        ("即日起省委8个巡视组将进驻12家省直单位", [("orgs_inspected", 12, "achieved")]),
+        # a term's or a round's targets counted as 对象 (共有N个对象, 巡视对象有N个) are planned
+        ("中央巡视共有200多个对象", [("orgs_inspected", 200, "planned")]),
+        ("第二轮首次提出专项巡视,巡视对象有3个:甲、乙、丙", [("orgs_inspected", 3, "planned")]),
+        # negative: 共有 before other units is no target
+        ("共有200多个单位参加", []),
+    ],
+)
+def test_extract_round_8_modality_of_targets_to_come(
+    sentence: str, expected: list[tuple[str, float | None, str]]
+) -> None:
+    got = extract_sentence(
+        normalize_line(MappedText.from_raw(sentence), OpenccMode.T2S).text, Context(round_started=True)
+    )
+    assert [(r.indicator, r.value, r.modality) for r in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # units named as the owners of the problems fed back are not counted again
+        ("巡察反馈甲村等5个村级党组织存在的问题共计40个", [("problems_found", 40)]),
+        # negatives: the same units inspected, or fed back to, are counted
+        ("对甲村等5个村级党组织进行了巡察", [("villages_inspected", 5)]),
+        ("向5个村级党组织反馈了巡察意见", [("villages_inspected", 5)]),
+        # a count said not yet done is no figure
+        ("截至年底,巡察反馈的问题中,有涉及8家企业的40个问题未完成整改", []),
+        ("上轮反馈的30个问题有9个未完成整改", [("problems_found", 30)]),
+        # 对 after 的 opens a modifier of the problems fed back, not a frame closed by a later 整改
+        (
+            "针对巡察组反馈的对某项改革重视不够、作风不够严实等12个问题,巡察整改工作领导小组研究制定整改措施40条",
+            [("problems_found", 12)],
+        ),
+        # negative: 对 as the frame's opener before the problems
+        ("对巡察反馈的12个问题立行立改", [("problems_resolved", 12)]),
+        # 共性 is part of the noun (共性问题), not 共 before a total
+        ("梳理出镇村党组织存在的30条共性问题", [("problems_found", 30)]),
+        # a category of what was found (其中整改问题N个) is a part of it
+        ("第二轮巡察共发现问题120个,其中整改问题100个", [("problems_found", 120), ("problems_found", 100)]),
+        # negatives: said rectified in the breakdown, or a clause of its own, stays resolved
+        ("发现问题120个,其中已整改问题100个", [("problems_found", 120), ("problems_resolved", 100)]),
+        ("发现问题120个,整改问题100个", [("problems_found", 120), ("problems_resolved", 100)]),
+        # negatives: the done part stays; a later clause on what is not done does not undo the count
+        ("发现问题30个,已整改25个,5个未完成整改", [("problems_found", 30), ("problems_resolved", 25)]),
+        ("发现问题30个,未整改的已督促", [("problems_found", 30)]),
+    ],
+)
+def test_extract_round_8_owners_of_problems_and_unfinished_counts(
+    sentence: str, expected: list[tuple[str, float | None]]
+) -> None:
+    assert records(sentence) == expected

@@ -1107,3 +1107,56 @@ def test_normalize_open_information_header_of_round7_pages_is_dropped() -> None:
     assert kinds[0] is LineKind.FURNITURE
     kinds, _ = classify_lines(["巡察公告", "按县委安排,澜山二组对县交通局实施了巡察。"])
     assert kinds[0] is not LineKind.FURNITURE
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # a source line labelled 本文来源
+        ("本文来源: 某某新闻", "source_line"),
+        # English article links, close-the-tip and like prompts, a share prompt cut short
+        ("Next Article", "page_control"),
+        ("Previous Post", "page_control"),
+        ("点击关闭提示", "page_control"),
+        ("觉得好看就按个赞吧!!", "page_control"),
+        ("扫一", "page_control"),
+        # a site name followed only by home-page, bookmark or login links; a welcome to log in
+        ("某某在线总站 | 设为首页 | 加入收藏", "page_control"),
+        ("某某社区      注册", "page_control"),
+        ("欢迎您登录某某纪检监察网!", "page_control"),
+        # a discipline commission's masthead with both its names
+        ("中共某某省纪律检查委员会 某某省监察委员会", "page_control"),
+        # open-information header fields set with spaces, with or without a colon
+        ("索 引 号 001122334/2025-00018 发布机构 某某局 公开日期 2024-12-10", "open_info"),
+        ("文  号 某某委[2024]12号 分  类 公共文化", "open_info"),
+        ("- 索 引 号:1234567890123/2023-00364", "open_info"),
+        ("- 成文时间:2023年11月23日", "open_info"),
+        ("- 效力状态:有效", "open_info"),
+        # a long line of newsroom contacts, with its submission QQ group
+        (
+            "编辑:某某新闻热线:0000-1234567 广告:1234567 E-mail:news@example.cn 传真:1234567 举报电话:1234567",
+            "page_control",
+        ),
+        ("某某新闻网投稿QQ群:12345678", "page_control"),
+    ],
+)
+def test_normalize_recognizes_furniture_line_of_round_8_pages(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the report's own words: a source named in a sentence, a welcome, a signature with one name, a rule on numbers
+        "本文来源于巡察组在三个乡镇的调研,数据截至10月底。",
+        "欢迎您对巡察工作提出意见建议。",
+        "中共某某县纪律检查委员会",
+        "规范文号管理,健全公文制度3项",
+        "扫一遍台账,逐项销号",
+        "下一步,县委巡察办将加强培训。",
+        # a heading that names registration as work, not as a link
+        "某某社区开展流动党员登记注册",
+    ],
+)
+def test_normalize_keeps_body_line_of_round_8_pages(body: str) -> None:
+    assert furniture_reason(body) is None

@@ -472,3 +472,42 @@ def test_resolve_a_count_included_in_the_next_is_no_breakdown_cue() -> None:
     # negative: 包括 opening a breakdown still makes parts
     got = resolved("问责30人,包括处级干部5人。")
     assert [(f"{v:g}", r) for v, r in zip(got.value, got.role, strict=True)] == [("30", "total"), ("5", "part")]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_in_passage", "before_in_document", "published", "label", "rule"),
+    [
+        # a local committee's term tally after a passage that opened with N年来: the N years
+        ("三届县委共开展", "五年来,县委高度重视巡察工作。", "", "2022-01-05", "2017-2021", "years_up_to_now"),
+        # a review that opened with N年来 and names no year: its undated figures cover those years
+        ("巡察党组织", "", "五年来,市委坚持巡察全覆盖。", "2021-10-08", "2017-2021", "years_up_to_now"),
+        # negatives: a term tally without N年来 has no year; a count up to today stays so;
+        # a year named in the document wins over the review's span
+        ("三届县委共开展", "县委高度重视巡察工作。", "", "2022-01-05", "", "to_date"),
+        ("三届县委截至目前共开展", "五年来,县委高度重视巡察工作。", "", "2022-01-05", "", "to_date"),
+        ("巡察党组织", "", "五年来,市委坚持巡察。2020年,市委开展了", "2021-10-08", "2020", "document_year"),
+        ("巡察党组织", "", "市委坚持巡察全覆盖。", "2021-10-08", "2021", "published_year"),
+    ],
+)
+def test_resolve_year_round_8_term_and_review_of_the_last_n_years(
+    prefix: str, before_in_passage: str, before_in_document: str, published: str, label: str, rule: str
+) -> None:
+    year = resolve_year(prefix, before_in_passage, "", "", published, None, before_in_document)
+    assert (year.label, year.rule) == (label, rule)
+
+
+def test_resolve_year_round_8_suggestions_take_the_inspections_years() -> None:
+    text = (
+        "2023年11月至2024年1月,县委第一巡察组对某局党组开展了常规巡察。\n"
+        "2025年3月,某局召开整改专题会。会上,巡察组提出了4项意见建议。局党组共建立制度5项。"
+    )
+    got = resolved(text)
+    years = {row.indicator: (row.year, row.year_rule) for row in got.itertuples()}
+    assert years["suggestions_issued"] == ("2023-2024", "inspection_year")
+    # negative: a rectification result on the same page is no fed-back figure
+    assert years["rules_established"][1] != "inspection_year"
+    # negative: a tally of suggestions to date, with no feedback named, is no fed-back figure
+    got = resolved(
+        "2023年11月至2024年1月,县委第一巡察组对某局党组开展了常规巡察。\n截至目前,县委前八轮巡察提出意见建议120余条。"
+    )
+    assert got.loc[got.indicator == "suggestions_issued", "year_rule"].tolist() != ["inspection_year"]

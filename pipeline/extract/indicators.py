@@ -45,11 +45,13 @@ CUES: list[tuple[str, str]] = [
     # (class, pattern); longer patterns first where they overlap.
     (
         "inspect",
-        r"(?:巡察|巡视)(?:和|及|并)走访|政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|开展[^，,；;。]{0,6}?监督(?!检查)",
+        r"(?:巡察|巡视)(?:和|及|并)走访|政治体检|对村巡察|巡视巡察|巡乡带村|巡审联动|巡察|巡视|全覆盖|覆盖|进驻|派驻|圈定|“?回头看|杀?“?回马枪|“[\u4e00-\u9fff]{1,6}巡”|开展[^，,；;。]{0,6}?监督(?!检查)",
     ),
     (
         "find",
         r"发现|查找|查摆|查出|梳理出|排查出|指出|反馈|核实|确认|查实|收集|征集|(?<![仍还])存在|"
+        # 但在A、B等方面还存在25个问题: a feedback's finding after its praise (not 目前还存在3个问题, still open)
+        r"(?<=方面)[仍还]存在|"
         # the problems fed back, refined into items or analysed (细化为25个具体问题, 细化分解了10个问题, 剖析12个问题)
         r"细化分解了?|(?:细化|分解|梳理)(?:为|成)|剖析|对应(?=[^，,；;。]{0,4}[\d一二三四五六七八九十])",
     ),
@@ -58,7 +60,7 @@ CUES: list[tuple[str, str]] = [
         r"立行立改|立查立改|边巡边改|即知即改|解决|整改到位|整改|办结|办成|办理|化解|纠正|整治|清退|销号|完成|办(?=好?实事)",
     ),
     ("transfer", r"移交|移送|转交|转办|交办|上报(?=[^，,；;。]{0,8}纪(委|检))"),
-    ("suggest", r"制发|下发|发出|发放|印发|送达|提出"),
+    ("suggest", r"制发|下发|下达|发出|发放|印发|送达|提出"),
     ("rules", r"建章立制|整章建制|制修订|建立|健全|完善|出台|制定|制订|修订|修改|新建"),
     ("train", r"培训|轮训|调训|参训"),
     ("report", r"提交|报送|呈报|形成|撰写"),
@@ -67,7 +69,7 @@ CUES: list[tuple[str, str]] = [
         r"问责|处分|追责|诫勉谈话|诫勉|组织处理|纪律处理|(党政纪|党纪政纪|党纪|政纪)处理|责令辞职|免职|撤职|"
         # the forms of a sanction, as items of a breakdown (党纪处分9人(党内警告5人,留党察看1人…))
         r"(党内)?(严重)?警告(?!函|牌|标|信|线|灯|教育)|记大过|记过|降级|撤销党内职务|留党察看|开除党籍|开除公职|开除(?!学籍)|"
-        r"调整[^，,；;。\d]{0,8}干部|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
+        r"调整[^，,；;。\d]{0,8}干部|(?<=种形态)处理|(?<!办理)(?<!妥善)处理(?=[^，,；;。\d]{0,8}(干部|党员|人员|责任人))",
     ),
     # Verbs that govern a count of something else: the search for a cue stops here.
     (
@@ -85,7 +87,7 @@ NOUN_CLASSES: list[tuple[str, str]] = [
     ("village", r"行政村|村\(社区\)|村|社区|嘎查"),
     ("township", r"乡镇|街道|乡|镇|苏木"),
     ("report", r"专题报告|综合报告|专题汇报|报告"),
-    ("suggestion", r"建议书|意见建议|整改意见|建议|提醒函|意见书"),
+    ("suggestion", r"建议书|意见建议|整改意见|建议|提醒函|意见书|意见(?=$|[：:])"),
     ("rule", r"制度文件|规范性文件|制度|机制|办法|规定|规章|细则|规范"),
     # rectification tasks count only as rectified (提出87项整改任务 finds nothing)
     ("task", r"整改任务"),
@@ -123,6 +125,9 @@ def _with_lexicon(classes: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 NOUN_PATTERN = re.compile("|".join(f"(?P<{cls}>{pat})" for cls, pat in _with_lexicon(NOUN_CLASSES)))
+# A bare party body counted after named places closed by 等 belongs to them (对甲镇等4个党委: townships).
+UNITS_OF_NAMED_PLACES = re.compile(r"单位(的)?(党组织|党委)?")
+NAMED_OWNERS_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:(镇|乡|街道)|村|社区)等$")
 # Party bodies take the class of what they belong to: 村党组织 counts villages, 乡镇党委 townships.
 BELONGING_HEADS = ("党组织", "党委", "党(工)委", "党工委", "党组", "党支部", "机关", "两委")
 PEOPLE_UNITS = {"人", "名", "人次", "万人次"}
@@ -230,7 +235,10 @@ PREPOSITIONAL_JIANG = re.compile(
 )
 # 剩下3个村将在明年一季度完成巡察: the plan word follows the figure.
 PLAN_AFTER = re.compile(r"^[^，,；;。]{0,6}?(将在|将于|将被|计划|拟于|力争在)|^[^，,；;。]{0,8}[，,]即将")
-PAST_SENTENCE = re.compile(r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了")
+# (目前…正在对3个单位进行巡察: a round under way now reports results, also inside a plan)
+PAST_SENTENCE = re.compile(
+    r"已经|已|累计|先后|截至|以来|过去|上一届|上届|完成了|实现了|(目前|当前)[,，]?[^，,。；;]{0,12}正在(?=[^，,。；;]*(对|向))"
+)
 # A term named by its number (十二届省委任期内), in a passage that speaks of the new term.
 PAST_TERM = re.compile(r"[一二三四五六七八九十]+届[^，,。；;]{0,6}(任期内|期间|以来)")
 PLAN_TITLE = re.compile(r"规划|工作要点|工作计划|工作安排|实施方案")
@@ -337,7 +345,10 @@ def _noun_after(sentence: str, q: Quantity, clause_end: int) -> str:
         if head and head.lastgroup in ("org", "village", "township"):
             return rest[: head.end()]
     stop = len(tail)
-    for m in re.finditer(rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共|(?<![高中初同平对])等(?!级)", tail):
+    for m in re.finditer(
+        rf"[{ENUM_SEPARATORS}]|[\dXx×]|开展|进行|实施|完成|接受|共(?!性)|(?<![高中初同平对])等(?!级)|(?<!成)就(?![业医学餐近地])",
+        tail,
+    ):
         if tail.count("(", 0, m.start()) > tail.count(")", 0, m.start()):
             continue
         stop = m.start()
@@ -473,8 +484,14 @@ def _sentence_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cues_left(sentence: str, clause_start: int, pos: int) -> list[re.Match[str]]:
-    """Cues before `pos` in the clause, nearest first."""
-    return list(CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos)))[::-1]
+    """Cues before `pos` in the clause, nearest first. A verb right before 类 names a kind of the counted
+    noun (整改类问题, 线索移送类问题), not what was done with it: it is no cue."""
+    found = CUE_PATTERN.finditer(sentence, clause_start, _cue_region_end(sentence, clause_start, pos))
+    return [m for m in found if not KIND_AFTER.match(sentence, m.end())][::-1]
+
+
+# 整改类问题, 线索移送类问题: a verb before 类 is a kind's name (not 类 as a measure word after a numeral).
+KIND_AFTER = re.compile(r"类(?=[^，,；;。\d一二三四五六七八九十]{0,6}问题)")
 
 
 def _governing_cue(
@@ -613,6 +630,8 @@ IMPLIED_NOUN = {
     "解决": "problem",
     "对村巡察": "village",
 }
+# A count said not yet done right after it (…的52个问题未完成整改; 有11个未完成整改): no figure.
+UNFINISHED_AFTER = re.compile(r"^(仍|尚|还|仍然)?(未|没有|未能)(完成|全部)?(整改|解决|销号|办结|完成)")
 NEGATED_AFTER = re.compile(r"不到位|不力|不彻底|未完成|未到位|不实")
 NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在|持续|继续)[^，,。；;]{0,4}$")
 # Post-nominal verbs: 选取2个乡镇开展提级巡察, 已有1102个完成本届巡察, 完成125个村的巡察任务.
@@ -620,7 +639,7 @@ NEGATED = re.compile(r"(未|尚未|没有|未能|待|仍未|暂未|正在|仍在
 # inspection (75家中央和国家机关开展了内部巡视, 31所高校全部开展巡视巡察, 3个县开展了2轮巡察) are its agents,
 # not its targets.
 POST_VERB = re.compile(
-    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|展开|进行|实施|接受|完成|纳入)[^，,；;。]{0,12}?|的)"
+    r"^(?![^，,；;。]{0,10}(内部(巡视|巡察)|探索(开展|实行|推行)|巡视巡察|开展了?[\d一二三四五六七八九十两]+轮))(将|已|均|已经|先后|同步)?被?([^，,；;。]{0,8}?((开展|展开|进行|实施|接受|完成|纳入)[^，,；;。]{0,12}?|的)"
     r"(常规|专项|机动|提级|交叉|联动)?(巡察|巡视)|(又|再次|也|均)?被(选中|圈定)(?=$|[，,。；;])|(开展|进行|实施)了?[^，,；;。]{0,6}?“?回头看|(全面|常规|专项|机动|提级|交叉|政治)?(巡察|巡视)(全覆盖|报告)?(?=$|[，,。；;])|[^，,；;。]{0,8}?被(常规|专项)?(巡察|巡视)(?=$|[，,。；;]))"
     r"(?!干部|组|办|机构|人员|力量|工作人员)"
 )
@@ -672,10 +691,11 @@ PLACE_BODIES = re.compile(
 )
 # 对/将/把 as prepositions; not 针对, 对照, 对接, 比对, 将来, 把关 ….
 TOPIC = re.compile(r"^(?:对于|关于)?(?:[^，,；;。]*的)?([\u4e00-\u9fff]{2,8}?)(?:方面|上)?[，,]")
-FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
+# (反馈的对某改革重视不够等18个问题: 对 after 的 opens a modifier of the problems, not a frame)
+FRAME_OPENERS = re.compile(r"(?<![针面相绝核比应反的])对(?![照接象标于比应])|将(?![来近])|把(?![关握])")
 PLACE_HEAD = re.compile(r"(县\(市、区\)|县\(市\)|市\(地\)|市\(州\)|县\(区\)|县区|市县|县市|地市|^地?[县市区])$")
 PLACE_FOLLOWER = re.compile(
-    r"^($|[、，,。；;和及与]|以及|时(?!间)|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|“?一对一”?反馈|反馈)"
+    r"^($|[、，,。；;和及与]|以及|时(?!间)|(首次|再次|又|也|同步|集中)?(开展|进行|实施)|接受|完成|纳入|的[^，,。；;]{0,4}(巡察|巡视|“?政治体检)|党|委|纪委|(全面|常规|专项)?(巡察|巡视)(全覆盖|“?回头看)?($|[，,。；;”])|杀?“?回马枪|突出|聚焦|重点|围绕|紧盯|着重|侧重|就(?![业医学餐近地])|特别是|尤其是|(?:(?!开展|进行|实施|组织)[\u4e00-\u9fff]){2,8}?专项(巡察|巡视)(?!组|办|干部)|“?一对一”?反馈|反馈)"
 )
 
 
@@ -739,6 +759,11 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         q.unit if q.unit in PLACE_MEASURES else _noun_after(sentence, q, clause_end)
     )  # 辽宁等4省: the measure is the place
     noun_cls = noun_class(noun) if noun else None
+    if noun_cls == "org" and (noun in BELONGING_HEADS or UNITS_OF_NAMED_PLACES.fullmatch(noun)):
+        # 对甲镇等4个党委, 对乙村、丙社区等6个党组织: the named items before 等 say whose bodies they are
+        owner = NAMED_OWNERS_BEFORE.search(before_text)
+        if owner and not re.search(r"[\d个辖]", owner.group(0)):  # (…所辖16个村等26个单位: a mixed total)
+            noun_cls = "township" if owner.group(1) else "village"
     if noun and noun_cls is None and noun.endswith("时") and noun_class(noun[:-1]):
         noun = noun[:-1]  # 巡视29个县时发现: jieba joins the time word to the place
         noun_cls = noun_class(noun)
@@ -800,8 +825,11 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     ):
         return Seen(q, None, noun, None)
     # 在已移交的40件线索中; 在巡视20个县(市、区)中: the verb names them, they are no denominator
-    named_by_verb = (re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues) or re.search(
-        r"在(巡视|巡察)$", before_text
+    named_by_verb = (
+        (re.search(r"在[^，,。；;]{0,6}的$", before_text) and cues)
+        or re.search(r"在(巡视|巡察)$", before_text)
+        # 巡察反馈的10个方面44个具体问题中,41个…: the problems fed back are counted, then their done part
+        or (noun_cls == "problem" and re.search(r"(巡察|巡视)(组)?(反馈|指出)的[^，,。；;的]{0,10}$", before_text))
     )
     if re.search(r"总数|总量|应巡", noun) or (
         re.match(r"(中的|中有|当中|之中|中已|中[，,])", after_noun)
@@ -809,6 +837,10 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not named_by_verb
     ):
         return Seen(q, None, noun, None)  # 应巡察党组织总数46个: the denominator
+    if noun_cls in ("problem", None) and UNFINISHED_AFTER.match(after_noun):
+        return Seen(q, None, noun, None)  # 34个问题有11个未完成整改, 52个问题未完成整改: not done, no figure
+    if unit_noun and re.match(r"(所)?存在的", after_noun) and re.search(r"反馈|指出|发现", before_text):
+        return Seen(q, None, noun, None)  # 反馈甲村等5个村级党组织存在的问题: the units own the problems fed back
     if unit_noun and UNITS_QUALIFY_PEOPLE.match(after_noun):
         return Seen(q, None, noun, None)  # 3个设区市的市委书记, 11个单位“一把手”: the units qualify people
     if (
@@ -818,8 +850,13 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         and not sentence[cues[0].end() : q.start].strip("了 ")
     ):
         return Seen(q, None, noun, None)  # 巡视组发现20个地区党组织存在…问题: where problems were found
-    if unit_noun and re.match(r"^[^，,。；;]{0,4}(开展|进行|组织)了?[\d一二三四五六七八九十两]+轮", after_noun):
-        return Seen(q, None, noun, None)  # 8个县市开展了1轮巡察: the units ran the rounds themselves
+    if (
+        unit_noun
+        and re.match(r"^[^，,。；;]{0,4}(开展|进行|组织)了?[\d一二三四五六七八九十两]+轮", after_noun)
+        and not (frame == "inspect" and re.search(r"对(其中)?$", sentence[clause_start : q.start]))
+    ):
+        # 8个县市开展了1轮巡察: the units ran the rounds themselves (not 对其中8家单位开展了一轮“回头看”: targets)
+        return Seen(q, None, noun, None)
     if unit_noun and DENOMINATOR_AFTER.match(after_noun):
         return Seen(q, None, noun, None)  # 62个县直单位已完成巡察51个: 62 is the whole
     if noun_cls == "problem" and _fed_back_problems(sentence[clause_start : q.start], after_noun):
@@ -921,6 +958,8 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
         )
     if frame is None and noun_cls == "problem" and not cues and (cue is None or (cue, noun_cls) not in TYPE_TABLE):
         cue = _problem_list_continuation(sentence, clause_start, q, noun, previous) or cue
+    if cue is None and noun_cls == "problem" and re.search(r"(巡视|巡察)(组)?反馈(的)?问题$", noun or ""):
+        cue = "find"  # 稳步推进20个省委巡视反馈问题整改: the count the inspection fed back, no verb of its own
     inherited_cue = None
     if cue is None:
         inherited_cue = _breakdown_cue(sentence, clause_start, previous)
@@ -953,6 +992,14 @@ def classify_quantity(sentence: str, q: Quantity, previous: list[Seen]) -> Seen:
     if noun_cls in ("org", "village", "township") and q.unit in NOT_UNIT_MEASURES:
         # 交办被巡察单位89条: what is handed to the units, counted in 条, is not a count of units
         return Seen(q, None, noun, cue, noun_cls)
+    if (
+        kind == "problems_resolved"
+        and re.search(r"(其中|包括)[，,]?(需|待)?整改(类|的)?问题$", sentence[clause_start : q.start])
+        and any(p.kind == "problems_found" for p in previous)
+        and _breakdown_cue(sentence, clause_start, previous)
+    ):
+        # 发现问题205个,其中整改问题180个: a category of what was found (to be rectified), not problems rectified
+        return Seen(q, "problems_found", noun, "find", noun_cls)
     if (
         kind == "problems_resolved"
         and HANDED_FOR_FIXING.search(sentence[clause_start : q.start])
@@ -1127,6 +1174,8 @@ def _elided_noun(
 def _rounds(sentence: str, q: Quantity, clause_start: int, clause_end: int) -> Seen:
     if ROUNDS_EXCLUDE_BEFORE.search(sentence[: q.start]):
         return Seen(q, None, None, None)
+    if q.value == 1 and sentence[: q.start].endswith("的"):
+        return Seen(q, None, None, None)  # 完成对所有乡镇的一轮巡察: one pass over the units, no count of rounds
     if re.match(r"[两二三四五六七八九十\d]+期", sentence[q.end :]):
         return Seen(q, None, None, None)  # 县委十一轮两期巡察: the eleventh round in two batches, an ordinal
     after = sentence[q.end : clause_end]
@@ -1196,7 +1245,7 @@ def _future_jiang(before: str) -> bool:
 
 # A whole term's targets (巡视对象共有285个, 高达8607个): the task to cover, not what was covered.
 TERM_TARGETS = re.compile(
-    r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达)$"
+    r"对象[^，,。；;]{0,4}(共有|共计|总数为?|高达|多达|有)$"
     # 巡察对象为4个乡镇(街道)和16家区级机关; 巡察对象包括37个党组织: a round's targets named as such
     r"|(巡察|巡视)对象(为|是|包括|涵盖)[^，,。；;]*$"
     # 按照全覆盖要求,省委巡视对象280个: the targets counted with no verb (not after 已/完成)
@@ -1215,7 +1264,8 @@ ROUND_ANNOUNCEMENT = re.compile(
 
 
 # 共有259个巡视对象: the same, the noun after the count.
-TERM_TARGET_NOUN = re.compile(r"^(巡视|巡察)对象")
+# (中央巡视共有280多个对象: the term's targets, the noun after the count)
+TERM_TARGET_NOUN = re.compile(r"^((巡视|巡察)对象|对象(?=$|[，,。；;”]))")
 
 
 def _announced_target(sentence: str, q_start: int, ctx: Context) -> bool:
@@ -1241,7 +1291,12 @@ def modality(sentence: str, q_start: int, ctx: Context, q_end: int | None = None
     if re.search(r"(确定|选定)$", before) and CHOSEN_AS_TARGETS.match(after):
         return "planned"  # 确定141个村为提级巡察对象: chosen as targets, like 圈定
     plan_hits = [m.group(0) for m in PLAN_SENTENCE.finditer(before)]
-    jiang_only = all(h.startswith("将") for h in plan_hits) and not PLAN_AFTER.match(after)
+    # 将陆续进驻19家单位: the round has begun, these targets are still to come
+    jiang_only = (
+        all(h.startswith("将") for h in plan_hits)
+        and not PLAN_AFTER.match(after)
+        and not re.search(r"将(陆续|相继|分批|随后)[^，,。；;]*$", before)
+    )
     if (plan_hits or PLAN_AFTER.match(after) or _future_jiang(before)) and not (
         ctx.round_started and jiang_only and not ctx.planned_block and not ctx.plan_document
     ):

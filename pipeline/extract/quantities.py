@@ -132,6 +132,16 @@ def chinese_to_number(text: str) -> float | None:
 POINTS_OF_ADVICE = re.compile(r"点(意见建议|整改意见|意见和建议|建议)")
 
 
+# 巡察组提出四点意见: points of advice alone (no 建议) count when an inspection team or its feedback is named
+# before them in the sentence; a leader's points at a mobilisation meeting (提出三点意见:一是要…) do not.
+POINTS_OF_OPINION = re.compile(r"点(整改)?意见(?![\u4e00-\u9fff])")
+TEAM_OR_FEEDBACK_BEFORE = re.compile(r"(巡察|巡视)组|反馈")
+
+
+def _points_fed_back(sentence: str, a: int, pos: int) -> bool:
+    return bool(POINTS_OF_OPINION.match(sentence, pos) and TEAM_OR_FEEDBACK_BEFORE.search(sentence, 0, a))
+
+
 def _unit_at(text: str, pos: int) -> str:
     for w in measure_words():
         if text.startswith(w, pos):
@@ -193,6 +203,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
         unit = "%" if percent_words is not None else _unit_at(sentence, pos)
         if not unit and percent_words is None and not masked and _problems_by_da(sentence, a, pos):
             unit = "大"
+        if not unit and percent_words is None and _points_fed_back(sentence, a, pos):
+            unit = "点"
         if not unit and not is_chinese and sentence[pos : pos + 1] == " " and _unit_at(sentence, pos + 1):
             pos += 1  # 4 家 (a space left between figure and measure word)
             unit = _unit_at(sentence, pos)
