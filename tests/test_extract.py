@@ -1532,7 +1532,7 @@ def test_extract_round_8_preparation_modifier_list_inside_an_open_bracket(
         ("巡视组提出三点整改意见:一是", [("suggestions_issued", 3)]),
         # negatives: a leader's points at a mobilisation meeting; 点 that counts no advice
         ("他介绍了巡察的目的,并提出三点意见:一是要", []),
-        ("书记就如何开展巡察工作提出三点意见:一是", []),
+        ("县委书记在动员会上对做好本轮巡察提出三点意见:一是", []),
         ("巡察组提出两点要求", []),
         # the second and third forms of discipline are sanctions
         ("运用第二种形态处理3人、第三种形态处理4人", [("people_held_accountable", 3), ("people_held_accountable", 4)]),
@@ -1583,18 +1583,18 @@ def test_extract_round_8_kinds_points_of_advice_and_forms_of_discipline(
         ("18个巡视反馈问题全部整改到位", [("problems_resolved", 18)]),
         ("研究18个问题", []),
         # a feedback's finding after its praise: 方面还存在N个问题
-        ("但在落实上级部署、解决群众急难愁盼等方面还存在20个问题", [("problems_found", 20)]),
+        ("该局在执行上级决策和服务企业等方面还存在20个问题", [("problems_found", 20)]),
         # negative: problems still open in a rectification report
         ("目前还存在3个问题", []),
         # 特别是… after counted places singles some out, the places are still the targets
         ("先后对30个县(市、区)特别是山区县、20个省直单位开展巡视", [("orgs_inspected", 30), ("orgs_inspected", 20)]),
         # the field of a special inspection between the places and the inspection
-        ("完成对8个单位部门的常规巡察和3个县脱贫攻坚专项巡察", [("orgs_inspected", 8), ("orgs_inspected", 3)]),
+        ("已完成对8个市直部门的常规巡察和3个县脱贫攻坚专项巡察", [("orgs_inspected", 8), ("orgs_inspected", 3)]),
         # negative: places followed by a noun of their own are a modifier
         ("对10个县(市、区)殡葬领域开展专项巡察", []),
         # lexicon: 村社 are villages, 指挥部 units; 下达 issues suggestions
         ("对60个村社开展了巡察", [("villages_inspected", 60)]),
-        ("完成对5个临时指挥部的专项巡察", [("orgs_inspected", 5)]),
+        ("已对5个工程指挥部开展专项巡察", [("orgs_inspected", 5)]),
         ("共下达整改建议书12份", [("suggestions_issued", 12)]),
         ("共下达任务12项", []),
         # 的一轮: one pass over the units, no count of rounds
@@ -1661,16 +1661,16 @@ def test_extract_round_8_modality_of_targets_to_come(
     ("sentence", "expected"),
     [
         # units named as the owners of the problems fed back are not counted again
-        ("巡察反馈甲村等5个村级党组织存在的问题共计40个", [("problems_found", 40)]),
+        ("巡察组向镇党委反馈甲村等5个村党组织存在的问题合计40个", [("problems_found", 40)]),
         # negatives: the same units inspected, or fed back to, are counted
         ("对甲村等5个村级党组织进行了巡察", [("villages_inspected", 5)]),
         ("向5个村级党组织反馈了巡察意见", [("villages_inspected", 5)]),
         # a count said not yet done is no figure
-        ("截至年底,巡察反馈的问题中,有涉及8家企业的40个问题未完成整改", []),
+        ("到十一月末,反馈问题里仍有8家企业名下的40个问题未完成整改", []),
         ("上轮反馈的30个问题有9个未完成整改", [("problems_found", 30)]),
         # 对 after 的 opens a modifier of the problems fed back, not a frame closed by a later 整改
         (
-            "针对巡察组反馈的对某项改革重视不够、作风不够严实等12个问题,巡察整改工作领导小组研究制定整改措施40条",
+            "针对巡察组反馈的对某项改革重视不够、作风不够严实等12个问题,镇党委逐条拟定整改措施40条",
             [("problems_found", 12)],
         ),
         # negative: 对 as the frame's opener before the problems
