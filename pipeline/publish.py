@@ -626,16 +626,11 @@ def corpus_tables(
         # A chunk of texts at a time, each dropped once shingled, not all 18.7 million characters of
         # the 10,000 bench reports beside their shingles (the full build's grouping: +290 -> +260 MB).
         shingles = {}
-        for first in range(0, len(doc_ids), store.CONCAT_CHUNK):
-            chunk = doc_ids[first : first + store.CONCAT_CHUNK]
-            normalized = store.concat_document_arrow(layout, "normalized", chunk, columns=["doc_id", "text"])
-            texts = (
-                dict(zip(normalized["doc_id"].to_pylist(), normalized["text"].to_pylist(), strict=True))
-                if normalized is not None
-                else {}
-            )
-            shingles.update({d: shingle_hashes(str(texts.get(d) or "")) for d in chunk})
-        return shingles
+        for chunk in store.document_arrow_chunks(layout, "normalized", doc_ids, ["doc_id", "text"]):
+            for doc_id, text in zip(chunk["doc_id"].to_pylist(), chunk["text"].to_pylist(), strict=True):
+                shingles[doc_id] = shingle_hashes(str(text or ""))
+        # (a document without a normalized text, one that failed normalize, has no shingles)
+        return {d: shingles[d] if d in shingles else shingle_hashes("") for d in doc_ids}
 
     documents = tables["documents"]
     near = group_reports(
